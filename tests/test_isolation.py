@@ -1,0 +1,84 @@
+"""No user reaches another library's objects, on any URL.
+
+Every URL pattern that takes an argument must be listed in ISOLATION_CASES
+(a builder that creates an object of branch B and returns the URL kwargs) or in
+EXEMPT with the reason. A new view that forgets the permission layer fails here.
+Apps add their cases to this file when they add URLs.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from libraries.models import Role
+from tests.factories import MembershipFactory, member
+
+# url name -> (methods to try, builder(network) -> kwargs)
+ISOLATION_CASES = {
+    "libraries:member_change": (("post",), lambda net: {"pk": MembershipFactory(library=net.b).pk}),
+}
+
+# url name (or namespace prefix ending with ":") -> why it needs no library check
+EXEMPT = {
+    "admin:": "Django admin: staff only, object permissions by Django",
+    "password_reset_confirm": "protected by a one-time token, not by library",
+}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{entry.namespace}:" if entry.namespace else ""
+            yield from _walk(entry.url_patterns, prefix + namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name, entry.pattern.converters
+
+
+def _exempt(name: str) -> bool:
+    return any(name == key or (key.endswith(":") and name.startswith(key)) for key in EXEMPT)
+
+
+def test_every_url_with_arguments_has_an_isolation_case():
+    unlisted = sorted(
+        name
+        for name, converters in _walk(get_resolver().url_patterns)
+        if converters and name not in ISOLATION_CASES and not _exempt(name)
+    )
+    assert not unlisted, f"add these URLs to tests/test_isolation.py: {unlisted}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(ISOLATION_CASES))
+def test_branch_a_cannot_reach_branch_b(client, network, url_name):
+    methods, build = ISOLATION_CASES[url_name]
+    url = reverse(url_name, kwargs=build(network))
+    client.force_login(member(network.a, Role.ADMINISTRATOR))
+
+    for method in methods:
+        response = getattr(client, method)(url)
+        assert response.status_code in (403, 404), (
+            f"{method.upper()} {url} gave {response.status_code}"
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(ISOLATION_CASES))
+def test_network_administrator_reaches_branch_b(client, network, url_name):
+    methods, build = ISOLATION_CASES[url_name]
+    url = reverse(url_name, kwargs=build(network))
+    client.force_login(member(network.head, Role.ADMINISTRATOR))
+
+    for method in methods:
+        response = getattr(client, method)(url)
+        assert response.status_code not in (403, 404), (
+            f"{method.upper()} {url} gave {response.status_code}"
+        )
+
+
+@pytest.mark.django_db
+def test_cannot_switch_to_a_library_one_does_not_belong_to(client, network):
+    client.force_login(member(network.a))
+
+    response = client.post(reverse("libraries:switch"), {"library": network.b.pk})
+
+    assert response.status_code == 404
+    assert client.get(reverse("libraries:library_settings")).context["library"] == network.a
