@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "libraries",
+    "posts",
+    "publishing",
 ]
 
 MIDDLEWARE = [

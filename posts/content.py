@@ -1,0 +1,57 @@
+"""The content validators approve: everything that will be published, except the date.
+
+`post_snapshot()` is stored with each approval so approvers can see a diff of
+what changed since; `post_fingerprint()` (a hash of the snapshot) detects any
+change. The internal title, notes, editorial line and date are not content:
+changing them keeps approvals.
+"""
+
+import hashlib
+import json
+
+from posts.models import Post
+
+
+def _media_list(links) -> list[dict]:
+    return [
+        {"id": link.media_id, "alt_text": link.media.alt_text, "position": link.position}
+        for link in sorted(links, key=lambda link: (link.position, link.media_id))
+    ]
+
+
+def post_snapshot(post: Post) -> dict:
+    targets = sorted(
+        ({"network": t.network, "account": t.account_id} for t in post.targets.all()),
+        key=lambda t: (t["network"], t["account"] or 0),
+    )
+    variants = sorted(
+        (
+            {
+                "network": v.network,
+                "account": v.account_id,
+                "text": v.text,
+                "own_media": v.own_media,
+                "media": _media_list(v.variant_media.select_related("media"))
+                if v.own_media
+                else [],
+            }
+            for v in post.variants.all()
+        ),
+        key=lambda v: (v["network"], v["account"] or 0),
+    )
+    return {
+        "body": post.body,
+        "link": post.link,
+        "targets": targets,
+        "media": _media_list(post.post_media.select_related("media")),
+        "variants": variants,
+    }
+
+
+def fingerprint_of(snapshot: dict) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def post_fingerprint(post: Post) -> str:
+    return fingerprint_of(post_snapshot(post))

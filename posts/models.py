@@ -1,0 +1,265 @@
+"""What a post is: its text, its targets, its per-network variants, its media.
+
+State changes never happen here: the review state machine lives in
+validation.services, the publishing states in publishing.services. Content
+changes go through posts.services, which tells the validation app when the
+approved content changed (see posts.signals).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from libraries.models import Library
+
+
+class EditorialLine(models.Model):
+    """A family of posts (coups de cœur, vie de la bibliothèque, événements…).
+
+    Defined on a library and inherited by its branches; a branch may add its own.
+    """
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="editorial_lines")
+    name = models.CharField(_("nom"), max_length=100)
+    colour = models.CharField(
+        _("couleur"), max_length=7, default="#1d4e89", help_text=_("Couleur HTML, ex. #1d4e89.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("ordre"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("ligne éditoriale")
+        verbose_name_plural = _("lignes éditoriales")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "name"], name="editorialline_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostState(models.TextChoices):
+    """The life of a post, as a whole. Review states are set by validation.services,
+    publishing states by publishing.services (one Publication per target account
+    carries the per-network detail)."""
+
+    DRAFT = "draft", _("Brouillon")
+    PENDING = "pending", _("En validation")
+    CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
+    APPROVED = "approved", _("Validée")
+    REJECTED = "rejected", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée")
+    MISSED = "missed", _("Non validée à temps")
+    PUBLISHING = "publishing", _("En cours de publication")
+    PUBLISHED = "published", _("Publiée")
+    FAILED = "failed", _("Échec de publication")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+# States in which the content may still be edited by its author.
+EDITABLE_STATES = {
+    PostState.DRAFT,
+    PostState.CHANGES_REQUESTED,
+    PostState.PENDING,
+    PostState.APPROVED,
+}
+# States after which nothing about the post changes any more.
+FINAL_STATES = {PostState.PUBLISHED, PostState.REJECTED, PostState.CANCELLED}
+
+
+class Post(models.Model):
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(
+        _("titre interne"), max_length=200, help_text=_("Pour l'équipe ; n'est pas publié.")
+    )
+    body = models.TextField(_("texte"), blank=True)
+    editorial_line = models.ForeignKey(
+        EditorialLine,
+        verbose_name=_("ligne éditoriale"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    link = models.URLField(_("lien"), max_length=1000, blank=True)
+    scheduled_at = models.DateTimeField(
+        _("date de publication"), null=True, blank=True, db_index=True
+    )
+    publish_when_approved = models.BooleanField(
+        _("dès que validée"),
+        default=False,
+        help_text=_("Publier dès la fin de la validation plutôt qu'à une date choisie."),
+    )
+    notes = models.TextField(_("notes internes"), blank=True)
+    state = models.CharField(
+        _("état"), max_length=20, choices=PostState.choices, default=PostState.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-scheduled_at", "-created_at"]
+        indexes = [models.Index(fields=["library", "scheduled_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(publish_when_approved=True, scheduled_at__isnull=False),
+                name="post_time_or_asap",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class PostTarget(models.Model):
+    """Where a post goes: a network account (or, before the account is chosen, a network)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="targets")
+    network = models.CharField(_("réseau"), max_length=32)
+    account = models.ForeignKey(
+        "publishing.SocialAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+
+    class Meta:
+        verbose_name = _("destination")
+        verbose_name_plural = _("destinations")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "account"], name="posttarget_unique_account"),
+            models.UniqueConstraint(
+                fields=["post", "network"],
+                condition=Q(account__isnull=True),
+                name="posttarget_unique_network",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} → {self.account or self.network}"
+
+
+class PostVariant(models.Model):
+    """A per-network (or per-account) override of the text and/or the media of a post.
+
+    Empty text means "use the master text"; `own_media` False means "use the
+    post's media".
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
+    network = models.CharField(_("réseau"), max_length=32)
+    account = models.ForeignKey(
+        "publishing.SocialAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="variants",
+    )
+    text = models.TextField(_("texte adapté"), blank=True)
+    own_media = models.BooleanField(_("photos propres à ce réseau"), default=False)
+
+    class Meta:
+        verbose_name = _("variante")
+        verbose_name_plural = _("variantes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "network"],
+                condition=Q(account__isnull=True),
+                name="postvariant_unique_network",
+            ),
+            models.UniqueConstraint(fields=["post", "account"], name="postvariant_unique_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} ({self.account or self.network})"
+
+
+def media_upload_to(instance: "Media", filename: str) -> str:
+    # Never reuse the uploaded name on disk: it may hold personal data or path tricks.
+    return f"media/{instance.library_id}/{uuid.uuid4().hex}"
+
+
+class Media(models.Model):
+    """A photo in a library's media library, reusable across posts."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(_("fichier"), upload_to=media_upload_to, max_length=300)
+    original_name = models.CharField(_("nom d'origine"), max_length=255, blank=True)
+    mime_type = models.CharField(max_length=50, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)
+    animated = models.BooleanField(default=False)
+    alt_text = models.TextField(
+        _("texte alternatif"),
+        blank=True,
+        help_text=_("Décrivez l'image pour les personnes qui ne la voient pas."),
+    )
+    people_recognisable = models.BooleanField(_("personnes reconnaissables"), default=False)
+    consent_recorded = models.BooleanField(
+        _("autorisation de droit à l'image enregistrée"), default=False
+    )
+    consent_note = models.CharField(_("note sur l'autorisation"), max_length=300, blank=True)
+    credit = models.CharField(_("crédit"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="uploaded_media",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"#{self.pk}"
+
+
+class PostMedia(models.Model):
+    """The post's photos, in order."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_media")
+    media = models.ForeignKey(Media, on_delete=models.PROTECT, related_name="post_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["post", "media"], name="postmedia_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}#{self.position}: {self.media_id}"
+
+
+class VariantMedia(models.Model):
+    """A variant's own subset and order of photos (when variant.own_media)."""
+
+    variant = models.ForeignKey(PostVariant, on_delete=models.CASCADE, related_name="variant_media")
+    media = models.ForeignKey(Media, on_delete=models.PROTECT, related_name="variant_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "media"], name="variantmedia_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}#{self.position}: {self.media_id}"
