@@ -117,7 +117,9 @@ def _number(value: float, decimals: int = 0) -> Promise:
 
 
 def _megabytes(size: int) -> Promise:
-    return format_lazy(_("{size} Mo"), size=_number(size / 1_000_000, 1))
+    megabytes = size / 1_000_000
+    decimals = 0 if megabytes == int(megabytes) else 1
+    return format_lazy(_("{size} Mo"), size=_number(megabytes, decimals))
 
 
 _TEXT_TEMPLATES = {
@@ -328,8 +330,8 @@ class Network:
                 _("{network} : l'image {number} ({width} × {height} pixels) sera redimensionnée."),
                 index=index,
                 number=number,
-                width=image.width,
-                height=image.height,
+                width=_number(image.width),
+                height=_number(image.height),
             )
         yield from self._check_aspect(index, image)
 
