@@ -38,8 +38,12 @@ def test_every_message_is_translated_to_english():
     # given a variant that breaks most rules on every network
     gif = ImageInfo(width=8000, height=400, bytes=50_000_000, mime_type="image/gif", animated=True)
     tiff = ImageInfo(width=100, height=2000, bytes=50_000_000, mime_type="image/tiff")
-    long_alt = ImageInfo(width=800, height=800, bytes=1000, mime_type="image/jpeg", alt_text="a" * 3000)
-    text = "#nuitdelalecture #BD " + " ".join(f"https://bm.fr/{i}" for i in range(12)) + " a" * 40_000
+    long_alt = ImageInfo(
+        width=800, height=800, bytes=1000, mime_type="image/jpeg", alt_text="a" * 3000
+    )
+    text = (
+        "#nuitdelalecture #BD " + " ".join(f"https://bm.fr/{i}" for i in range(12)) + " a" * 40_000
+    )
     variant = VariantInput(text=text, images=[tiff, gif, long_alt] * 7, link="https://bm.fr/lien")
 
     seen = set()
