@@ -1,0 +1,55 @@
+"""Pytest fixtures for the fake servers.
+
+Load them with ``pytest_plugins = ["tests.fakes.fixtures"]`` in the root
+``tests/conftest.py`` (or import the fixtures into a conftest).
+
+- ``fake_mastodon`` / ``fake_bluesky``: a fake with default settings, started
+  in a thread for the test and stopped after it.
+- ``fake_mastodon_factory`` / ``fake_bluesky_factory``: call with constructor
+  options (``max_characters=100``, ``media_processing_seconds=1``,
+  ``latency=0.05``…) to start as many fakes as a test needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.fakes.base import FakeServer
+from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.mastodon import FakeMastodon
+
+
+def _factory(cls: type[FakeServer]) -> Iterator[Callable[..., Any]]:
+    started: list[FakeServer] = []
+
+    def start(**options: Any) -> Any:
+        fake = cls(**options).start()
+        started.append(fake)
+        return fake
+
+    yield start
+    for fake in started:
+        fake.stop()
+
+
+@pytest.fixture
+def fake_mastodon_factory() -> Iterator[Callable[..., FakeMastodon]]:
+    yield from _factory(FakeMastodon)
+
+
+@pytest.fixture
+def fake_bluesky_factory() -> Iterator[Callable[..., FakeBluesky]]:
+    yield from _factory(FakeBluesky)
+
+
+@pytest.fixture
+def fake_mastodon(fake_mastodon_factory: Callable[..., FakeMastodon]) -> FakeMastodon:
+    return fake_mastodon_factory()
+
+
+@pytest.fixture
+def fake_bluesky(fake_bluesky_factory: Callable[..., FakeBluesky]) -> FakeBluesky:
+    return fake_bluesky_factory()
