@@ -20,21 +20,20 @@ media processing) without sleeping.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ipaddress
 import re
 import signal
-import socket
 import sys
 import threading
 import time
 import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.control import CONTROL_PREFIX, ControlAPIMixin
 from tests.fakes.faults import Injection, Injections
 from tests.fakes.journal import Journal, JournalEntry
+from tests.fakes.transport import Handler, Server
 from tests.fakes.web import (
     FakeRequest,
     FakeResponse,
@@ -43,66 +42,8 @@ from tests.fakes.web import (
     parse_body,
 )
 
-CONTROL_PREFIX = "/__fake__/"
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 256
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], fake: FakeServer) -> None:
-        self.fake = fake
-        super().__init__(address, _Handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass  # the journal is the log
-
-    def _serve(self) -> None:
-        self.server.fake._handle(self)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve  # noqa: N815
-
-    def read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    self.rfile.readline()
-                    break
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def send(self, response: FakeResponse) -> None:
-        payload = response.encode()
-        self.send_response(response.status)
-        headers = {"Content-Type": response.content_type, **response.headers}
-        for name, value in headers.items():
-            self.send_header(name, str(value))
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
-        self.wfile.flush()
-
-    def drop(self) -> None:
-        """Close the connection without a response (the client sees a connection error)."""
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
-
-
-class FakeServer:
+class FakeServer(ControlAPIMixin):
     """Base class of the fakes. Subclasses register routes in ``setup_routes``.
 
     Handlers run one at a time under ``self.lock`` (they are quick and never
@@ -127,17 +68,20 @@ class FakeServer:
         self.router = Router()
         self.clock_offset = 0.0
         self._stopping = threading.Event()
-        self._httpd: _Server | None = None
+        self._httpd: Server | None = None
         self._thread: threading.Thread | None = None
         self.setup_routes()
 
-    # -- lifecycle -------------------------------------------------------
+    # -- lifecycle -------------------------------------------------------------
     def start(self) -> FakeServer:
         self._stopping.clear()
-        self._httpd = _Server((self.host, self.port), self)
+        self._httpd = Server((self.host, self.port), self)
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name=f"{self.name}-fake", daemon=True
+            target=self._httpd.serve_forever,
+            args=(0.05,),
+            name=f"{self.name}-fake",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -163,7 +107,7 @@ class FakeServer:
         """Base URL, e.g. ``http://127.0.0.1:41234`` (no trailing slash)."""
         return f"http://{self.host}:{self.port}"
 
-    # -- to override -----------------------------------------------------
+    # -- to override -----------------------------------------------------------
     def setup_routes(self) -> None:
         """Register the network's routes with ``self.router.add``."""
 
@@ -192,7 +136,7 @@ class FakeServer:
     def method_not_allowed_response(self, request: FakeRequest) -> FakeResponse:
         return self.error_response(405, "Method Not Allowed")
 
-    # -- clock -----------------------------------------------------------
+    # -- clock -----------------------------------------------------------------
     def now(self) -> float:
         """The fake's time (epoch seconds), moved by ``advance_clock``."""
         return time.time() + self.clock_offset
@@ -202,7 +146,7 @@ class FakeServer:
         with self.lock:
             self.clock_offset += seconds
 
-    # -- journal helpers ------------------------------------------------
+    # -- journal helpers -------------------------------------------------------
     def requests(
         self,
         path: str | None = None,
@@ -225,7 +169,7 @@ class FakeServer:
             self.clock_offset = 0.0
             self.reset_state()
 
-    # -- faults ------------------------------------------------------------
+    # -- faults ----------------------------------------------------------------
     def inject(
         self,
         path: str,
@@ -297,7 +241,9 @@ class FakeServer:
             regex=regex,
         )
 
-    def set_latency(self, seconds: float, *, path: str | None = None, method: str | None = None) -> None:
+    def set_latency(
+        self, seconds: float, *, path: str | None = None, method: str | None = None
+    ) -> None:
         """Global latency (no path) or latency for one path (regex, full match)."""
         with self.lock:
             if path is None:
@@ -312,12 +258,12 @@ class FakeServer:
                     return seconds
             return self.latency
 
-    # -- request handling -------------------------------------------------
+    # -- request handling ------------------------------------------------------
     def _sleep(self, seconds: float) -> bool:
         """Sleep unless the server stops; True if it is stopping."""
         return seconds > 0 and self._stopping.wait(seconds)
 
-    def _handle(self, handler: _Handler) -> None:
+    def _handle(self, handler: Handler) -> None:
         started = time.monotonic()
         split = urlsplit(handler.path)
         request = FakeRequest(
@@ -333,9 +279,11 @@ class FakeServer:
             handler.send(self._control(request))
             return
         entry = self.journal.begin(request)
+        # The journal is completed before the answer leaves (or the connection
+        # drops), so a test that got its response always finds the entry final.
         if self._sleep(self._latency_for(request.method, request.path)):
-            handler.drop()
             self.journal.finish(entry, outcome="dropped", started=started)
+            handler.drop()
             return
         injection = self.injections.take(request.method, request.path)
         mode = injection.mode if injection else None
@@ -345,43 +293,62 @@ class FakeServer:
             response = FakeResponse(
                 status=injection.status, body=injection.body, headers=dict(injection.headers)
             )
-            handler.send(response)
             self.journal.finish(
-                entry, outcome="injected", response=response, started=started,
+                entry,
+                outcome="injected",
+                response=response,
+                started=started,
                 injection_id=injection_id,
             )
+            self._send(handler, response)
             return
         if injection and mode in ("drop", "timeout"):
             if mode == "timeout":
                 self._sleep(injection.seconds)
-            handler.drop()
             outcome = "timeout" if mode == "timeout" else "dropped"
             self.journal.finish(entry, outcome=outcome, started=started, injection_id=injection_id)
+            handler.drop()
             return
         if injection and mode == "delay" and self._sleep(injection.seconds):
+            self.journal.finish(
+                entry, outcome="dropped", started=started, injection_id=injection_id
+            )
             handler.drop()
-            self.journal.finish(entry, outcome="dropped", started=started, injection_id=injection_id)
             return
 
         response, error = self._dispatch(request, entry)
         if injection and mode == "drop_after":
+            self.journal.finish(
+                entry,
+                outcome="dropped_after_processing",
+                response=response,
+                started=started,
+                injection_id=injection_id,
+                error=error,
+            )
             self._sleep(injection.seconds)
             handler.drop()
-            self.journal.finish(
-                entry, outcome="dropped_after_processing", response=response,
-                started=started, injection_id=injection_id, error=error,
-            )
             return
+        self.journal.finish(
+            entry,
+            outcome="error" if error else "answered",
+            response=response,
+            started=started,
+            injection_id=injection_id,
+            error=error,
+        )
+        self._send(handler, response)
+
+    @staticmethod
+    def _send(handler: Handler, response: FakeResponse) -> None:
         try:
             handler.send(response)
         except OSError:  # the client went away (its own timeout)
             handler.close_connection = True
-        self.journal.finish(
-            entry, outcome="error" if error else "answered", response=response,
-            started=started, injection_id=injection_id, error=error,
-        )
 
-    def _dispatch(self, request: FakeRequest, entry: JournalEntry) -> tuple[FakeResponse, str | None]:
+    def _dispatch(
+        self, request: FakeRequest, entry: JournalEntry
+    ) -> tuple[FakeResponse, str | None]:
         route, params, path_known = self.router.match(request.method, request.path)
         if route is None:
             if path_known:
@@ -395,61 +362,7 @@ class FakeServer:
         except Exception:
             return self.error_response(500), traceback.format_exc()
 
-    # -- control API --------------------------------------------------------
-    def _control(self, request: FakeRequest) -> FakeResponse:
-        action = request.path[len(CONTROL_PREFIX):].strip("/")
-        body = request.json if isinstance(request.json, dict) else {}
-        try:
-            if action == "journal":
-                entries = self.requests(
-                    path=request.arg("path"),
-                    method=request.arg("method"),
-                    path_prefix=request.arg("path_prefix"),
-                    outcome=request.arg("outcome"),
-                )
-                return json_response([e.to_dict() for e in entries])
-            if action == "inject" and request.method == "POST":
-                kind = body.pop("kind", "custom")
-                if kind == "rate_limited":
-                    injection = self.inject_rate_limited(**body)
-                elif kind == "unauthorized":
-                    injection = self.inject_unauthorized(**body)
-                else:
-                    injection = self.inject(**body)
-                return json_response(injection.to_dict())
-            if action == "injections":
-                if request.method == "DELETE":
-                    self.injections.clear()
-                return json_response([i.to_dict() for i in self.injections.all()])
-            if action == "latency" and request.method == "POST":
-                self.set_latency(**body)
-                return json_response({"latency": self.latency})
-            if action == "clock" and request.method == "POST":
-                self.advance_clock(float(body.get("seconds", 0)))
-                return json_response({"now": self.now()})
-            if action == "reset" and request.method == "POST":
-                self.reset()
-                return json_response({"reset": True})
-            if action == "state":
-                with self.lock:
-                    return json_response(self.state())
-            if action == "call" and request.method == "POST":
-                return self._control_call(body)
-            if action == "health":
-                return json_response({"name": self.name, "url": self.url})
-        except (TypeError, ValueError, KeyError) as exc:
-            return json_response({"error": f"{type(exc).__name__}: {exc}"}, 400)
-        return json_response({"error": f"unknown control action {action!r}"}, 404)
-
-    def _control_call(self, body: dict[str, Any]) -> FakeResponse:
-        method_name = body.get("method", "")
-        if method_name not in self.control_methods:
-            return json_response({"error": f"{method_name!r} is not a control method"}, 400)
-        with self.lock:
-            result = getattr(self, method_name)(**body.get("kwargs", {}))
-        return json_response({"result": result})
-
-    # -- separate process -------------------------------------------------
+    # -- separate process ------------------------------------------------------
     @classmethod
     def add_cli_arguments(cls, parser: argparse.ArgumentParser) -> None:
         """Add the network's own options (e.g. ``--max-characters``)."""
@@ -464,10 +377,14 @@ class FakeServer:
         parser = argparse.ArgumentParser(description=f"Fake {cls.name} server (tests only)")
         parser.add_argument("--host", default="127.0.0.1", help="a loopback address")
         parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-        parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each request")
+        parser.add_argument(
+            "--latency", type=float, default=0.0, help="seconds added to each request"
+        )
         cls.add_cli_arguments(parser)
         args = parser.parse_args(argv)
-        fake = cls(host=args.host, port=args.port, latency=args.latency, **cls.options_from_cli(args))
+        fake = cls(
+            host=args.host, port=args.port, latency=args.latency, **cls.options_from_cli(args)
+        )
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())

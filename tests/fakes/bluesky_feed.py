@@ -59,7 +59,7 @@ def _limit(request: FakeRequest) -> int | FakeResponse:
 class BlueskyFeedMixin:
     """Identity and feed routes; mixed into ``FakeBluesky``."""
 
-    # -- identity ------------------------------------------------------------
+    # -- identity --------------------------------------------------------------
     def did_document(self: FakeBluesky, account: BlueskyAccount) -> dict[str, Any]:
         return {
             "@context": [
@@ -88,7 +88,9 @@ class BlueskyFeedMixin:
     def resolve_handle(self: FakeBluesky, request: FakeRequest) -> FakeResponse:
         handle = request.arg("handle")
         if not handle:
-            return xrpc_error(400, "InvalidRequest", 'Error: Params must have the property "handle"')
+            return xrpc_error(
+                400, "InvalidRequest", 'Error: Params must have the property "handle"'
+            )
         account = self.accounts_by_handle.get(handle.lower())
         if account is None:
             return xrpc_error(400, "InvalidRequest", "Unable to resolve handle")
@@ -110,7 +112,7 @@ class BlueskyFeedMixin:
             return FakeResponse(404, "not found", content_type="text/plain")
         return FakeResponse(200, account.did, content_type="text/plain; charset=utf-8")
 
-    # -- AppView -------------------------------------------------------------------
+    # -- AppView ---------------------------------------------------------------
     def profile_view(self: FakeBluesky, actor: Actor, *, basic: bool = False) -> dict[str, Any]:
         view = {
             "did": actor.did,
@@ -140,12 +142,13 @@ class BlueskyFeedMixin:
         }
         embed = record.value.get("embed") if isinstance(record.value, dict) else None
         if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.images":
+            images = f"{self.url}/img/{record.did}"
             view["embed"] = {
                 "$type": "app.bsky.embed.images#view",
                 "images": [
                     {
-                        "thumb": f"{self.url}/img/feed_thumbnail/plain/{record.did}/{img['image']['ref']['$link']}@jpeg",
-                        "fullsize": f"{self.url}/img/feed_fullsize/plain/{record.did}/{img['image']['ref']['$link']}@jpeg",
+                        "thumb": f"{images}/feed_thumbnail/{img['image']['ref']['$link']}@jpeg",
+                        "fullsize": f"{images}/feed_fullsize/{img['image']['ref']['$link']}@jpeg",
                         "alt": img.get("alt", ""),
                         **({"aspectRatio": img["aspectRatio"]} if "aspectRatio" in img else {}),
                     }
@@ -160,7 +163,9 @@ class BlueskyFeedMixin:
             return xrpc_error(400, "InvalidRequest", 'Error: Params must have the property "uris"')
         if len(uris) > MAX_URIS:
             return xrpc_error(
-                400, "InvalidRequest", f"Error: Params/uris must not have more than {MAX_URIS} elements"
+                400,
+                "InvalidRequest",
+                f"Error: Params/uris must not have more than {MAX_URIS} elements",
             )
         posts = []
         for uri in uris:
@@ -176,7 +181,10 @@ class BlueskyFeedMixin:
         return self._actor_page(request, self.reposts, "repostedBy")
 
     def _actor_page(
-        self: FakeBluesky, request: FakeRequest, source: dict[str, list[tuple[int, str, str]]], key: str
+        self: FakeBluesky,
+        request: FakeRequest,
+        source: dict[str, list[tuple[int, str, str]]],
+        key: str,
     ) -> FakeResponse:
         uri = request.arg("uri")
         if not uri:
@@ -194,7 +202,11 @@ class BlueskyFeedMixin:
         page = rows[:limit]
         if key == "likes":
             items: list[Any] = [
-                {"indexedAt": created, "createdAt": created, "actor": self.profile_view(self.actor(did))}
+                {
+                    "indexedAt": created,
+                    "createdAt": created,
+                    "actor": self.profile_view(self.actor(did)),
+                }
                 for _, did, created in page
             ]
         else:

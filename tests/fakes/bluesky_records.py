@@ -67,10 +67,14 @@ def _blob(obj: Any, path: str, accept: str, max_size: int) -> BlobUse:
     link = obj["ref"].get("$link") if isinstance(obj["ref"], dict) else None
     if not isinstance(link, str):
         raise RecordError(f"{path} should be a blob ref")
-    return BlobUse(path, link, str(obj.get("mimeType", "")), int(obj.get("size", 0)), accept, max_size)
+    return BlobUse(
+        path, link, str(obj.get("mimeType", "")), int(obj.get("size", 0)), accept, max_size
+    )
 
 
-def validate_post(record: dict[str, Any], *, image_max_size: int, strict_facets: bool) -> list[BlobUse]:
+def validate_post(
+    record: dict[str, Any], *, image_max_size: int, strict_facets: bool
+) -> list[BlobUse]:
     """Raise ``RecordError`` for an invalid post; return the blobs it references."""
     _require(record, "Record", "text", "createdAt")
     text = record["text"]
@@ -184,7 +188,9 @@ def validate_repost(record: dict[str, Any]) -> None:
     _require(record["subject"], "Record/subject", "uri", "cid")
 
 
-def validate(collection: str, record: Any, *, image_max_size: int, strict_facets: bool) -> list[BlobUse]:
+def validate(
+    collection: str, record: Any, *, image_max_size: int, strict_facets: bool
+) -> list[BlobUse]:
     if not isinstance(record, dict):
         raise RecordError("Record must be an object")
     declared = record.get("$type")

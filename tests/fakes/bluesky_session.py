@@ -60,27 +60,41 @@ class BlueskySessionMixin:
         self.expired_access: set[str] = set()
         self.issued_access: set[str] = set()
 
-    # -- tokens --------------------------------------------------------------
+    # -- tokens ----------------------------------------------------------------
     def _issue(self: FakeBluesky, did: str) -> dict[str, str]:
         now = self.now()
         access = jwt_encode(
             {"typ": "at+jwt", "alg": "HS256"},
-            {"scope": ACCESS_SCOPE, "sub": did, "aud": self.service_did, "iat": int(now),
-             "exp": int(now + self.access_ttl), "nonce": secrets.token_hex(4)},
+            {
+                "scope": ACCESS_SCOPE,
+                "sub": did,
+                "aud": self.service_did,
+                "iat": int(now),
+                "exp": int(now + self.access_ttl),
+                "nonce": secrets.token_hex(4),
+            },
             self.jwt_secret,
         )
         jti = secrets.token_urlsafe(16)
         refresh = jwt_encode(
             {"typ": "refresh+jwt", "alg": "HS256"},
-            {"scope": REFRESH_SCOPE, "sub": did, "aud": self.service_did, "jti": jti,
-             "iat": int(now), "exp": int(now + self.refresh_ttl)},
+            {
+                "scope": REFRESH_SCOPE,
+                "sub": did,
+                "aud": self.service_did,
+                "jti": jti,
+                "iat": int(now),
+                "exp": int(now + self.refresh_ttl),
+            },
             self.jwt_secret,
         )
         self.refresh_grants[jti] = RefreshGrant(jti=jti, did=did, expires_at=now + self.refresh_ttl)
         self.issued_access.add(access)
         return {"accessJwt": access, "refreshJwt": refresh}
 
-    def verify(self: FakeBluesky, request: FakeRequest, *, scope: str) -> Credentials | FakeResponse:
+    def verify(
+        self: FakeBluesky, request: FakeRequest, *, scope: str
+    ) -> Credentials | FakeResponse:
         """The caller's credentials, or the PDS's error answer."""
         token = request.bearer
         if not token:
@@ -97,8 +111,10 @@ class BlueskySessionMixin:
             return xrpc_error(400, "InvalidToken", "Token could not be verified")
         return Credentials(did=payload["sub"], token=token, scope=scope, jti=payload.get("jti"))
 
-    # -- endpoints --------------------------------------------------------------------
-    def session_body(self: FakeBluesky, account: BlueskyAccount, tokens: dict[str, str]) -> dict[str, Any]:
+    # -- endpoints -------------------------------------------------------------
+    def session_body(
+        self: FakeBluesky, account: BlueskyAccount, tokens: dict[str, str]
+    ) -> dict[str, Any]:
         return {
             **tokens,
             "handle": account.handle,
@@ -120,7 +136,9 @@ class BlueskySessionMixin:
             return xrpc_error(401, "AuthenticationRequired", "Invalid identifier or password")
         return json_response(self.session_body(account, self._issue(account.did)))
 
-    def refresh_session(self: FakeBluesky, request: FakeRequest, creds: Credentials) -> FakeResponse:
+    def refresh_session(
+        self: FakeBluesky, request: FakeRequest, creds: Credentials
+    ) -> FakeResponse:
         grant = self.refresh_grants.get(creds.jti or "")
         now = self.now()
         if (
@@ -148,14 +166,14 @@ class BlueskySessionMixin:
             grant.revoked = True
         return FakeResponse(200, b"")
 
-    # -- test helpers -----------------------------------------------------------------
+    # -- test helpers ----------------------------------------------------------
     def expire_access_tokens(self: FakeBluesky) -> None:
         """Every access token issued so far now answers ExpiredToken (refresh still works)."""
         with self.lock:
             self.expired_access |= self.issued_access
 
     def revoke_refresh_tokens(self: FakeBluesky, handle: str | None = None) -> None:
-        """Refresh tokens (of one account, or all) now answer ExpiredToken 'Token has been revoked'."""
+        """Refresh tokens (of one account, or all) now answer ExpiredToken (revoked)."""
         with self.lock:
             did = self.find_account(handle).did if handle else None
             for grant in self.refresh_grants.values():

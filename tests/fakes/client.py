@@ -34,7 +34,7 @@ class FakeControl:
             method=method,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return json.loads(response.read() or b"null")
 
     def journal(self, **filters: str) -> list[dict[str, Any]]:

@@ -47,9 +47,7 @@ def redact(data: Any) -> Any:
     """A copy of JSON-like data with secret fields fingerprinted."""
     if isinstance(data, dict):
         return {
-            key: (
-                _redact_value(value) if key in SECRET_FIELDS else redact(value)
-            )
+            key: (_redact_value(value) if key in SECRET_FIELDS else redact(value))
             for key, value in data.items()
         }
     if isinstance(data, list):
@@ -123,9 +121,9 @@ class Journal:
             for name, value in request.headers.items()
         }
         text = None
-        if request.json is None and not request.form and not request.files and request.body:
-            if request.content_type.startswith("text/") or request.content_type == "application/json":
-                text = request.body[:TEXT_BODY_LIMIT].decode("utf-8", "replace")
+        textual = request.content_type.startswith("text/") or request.content_type.endswith("json")
+        if request.json is None and not request.form and not request.files and textual:
+            text = request.body[:TEXT_BODY_LIMIT].decode("utf-8", "replace") or None
         with self._lock:
             entry = JournalEntry(
                 id=self._next_id,

@@ -29,22 +29,40 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import secrets
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from tests.fakes.base import FakeServer
 from tests.fakes.faults import BudgetState, RateBudget, tightest
-from tests.fakes.mastodon_entities import Account, Application, Media, Status, Token
+from tests.fakes.mastodon_controls import MastodonControlsMixin
+from tests.fakes.mastodon_entities import Account, Media, Status, Token
 from tests.fakes.mastodon_oauth import MastodonOAuthMixin, scope_allows
 from tests.fakes.mastodon_statuses import NOT_FOUND, MastodonStatusesMixin
 from tests.fakes.web import FakeRequest, FakeResponse, json_response
 
 SUPPORTED_MIME_TYPES = [
-    "image/jpeg", "image/png", "image/gif", "image/heic", "image/heif", "image/webp",
-    "image/avif", "video/webm", "video/mp4", "video/quicktime", "video/ogg",
-    "audio/wave", "audio/wav", "audio/x-wav", "audio/ogg", "audio/mpeg", "audio/mp3",
-    "audio/webm", "audio/flac", "audio/aac", "audio/m4a", "audio/mp4",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/heic",
+    "image/heif",
+    "image/webp",
+    "image/avif",
+    "video/webm",
+    "video/mp4",
+    "video/quicktime",
+    "video/ogg",
+    "audio/wave",
+    "audio/wav",
+    "audio/x-wav",
+    "audio/ogg",
+    "audio/mpeg",
+    "audio/mp3",
+    "audio/webm",
+    "audio/flac",
+    "audio/aac",
+    "audio/m4a",
+    "audio/mp4",
 ]
 
 
@@ -61,11 +79,21 @@ def rate_headers(state: BudgetState) -> dict[str, str]:
     }
 
 
-class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
+class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, MastodonControlsMixin, FakeServer):
     name = "mastodon"
     control_methods: ClassVar[tuple[str, ...]] = (
-        "issue_token", "revoke_token", "add_user", "login_as", "add_account", "favourite",
-        "reblog_by", "set_counts", "delete_status", "posts", "exhaust_rate_limit", "configure",
+        "issue_token",
+        "revoke_token",
+        "add_user",
+        "login_as",
+        "add_account",
+        "favourite",
+        "reblog_by",
+        "set_counts",
+        "delete_status",
+        "posts",
+        "exhaust_rate_limit",
+        "configure",
     )
 
     def __init__(
@@ -126,7 +154,7 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
         super().__init__(host=host, port=port, latency=latency)
         self.reset_state()
 
-    # -- state -------------------------------------------------------------------
+    # -- state -----------------------------------------------------------------
     def reset_state(self) -> None:
         self._oauth_reset()
         self.accounts: dict[str, Account] = {}
@@ -165,130 +193,14 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
             "posts": self.posts(include_deleted=True),
         }
 
-    # -- test helpers ---------------------------------------------------------------
-    def add_user(self, username: str, display_name: str = "") -> dict[str, Any]:
-        """A local account of this instance (one that can log in and post)."""
-        return self.add_account(username, display_name=display_name)
-
-    def add_account(self, username: str, domain: str | None = None, display_name: str = "") -> dict[str, Any]:
-        """An account, local (no ``domain``) or remote (``acct`` is ``user@domain``)."""
-        with self.lock:
-            for account in self.accounts.values():
-                if account.username == username and account.domain == domain:
-                    return account.serialize(self.url)
-            account = Account(
-                id=str(len(self.accounts) + 1),
-                username=username,
-                domain=domain,
-                display_name=display_name,
-                created_at=self.now(),
-            )
-            self.accounts[account.id] = account
-            return account.serialize(self.url)
-
-    def _local_account(self, username: str | None) -> Account:
-        for account in self.accounts.values():
-            if account.local and account.username == (username or self.default_username):
-                return account
-        raise KeyError(f"no local user {username!r}")
-
-    def login_as(self, username: str) -> None:
-        """The user the OAuth consent page authorizes (the 'logged-in' browser user)."""
-        with self.lock:
-            self.current_user_id = self._local_account(username).id
-
-    def issue_token(self, username: str | None = None, scopes: str = "read write profile") -> str:
-        """A user token without the OAuth dance, for tests that are not about connecting."""
-        with self.lock:
-            app = Application(
-                id=str(len(self.apps) + 1), name="Annexe (test)", website=None,
-                redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=scopes.split(),
-                client_id=secrets.token_urlsafe(32), client_secret=secrets.token_urlsafe(32),
-            )
-            self.apps[app.client_id] = app
-            token = Token(
-                value=secrets.token_urlsafe(32), client_id=app.client_id, scopes=scopes.split(),
-                account_id=self._local_account(username).id, created_at=self.now(),
-            )
-            self.tokens[token.value] = token
-            return token.value
-
-    def revoke_token(self, token: str) -> None:
-        """As if the user revoked the app in their settings: the next call answers 401."""
-        with self.lock:
-            self.tokens[token].revoked = True
-
-    def favourite(self, status_id: str, account_id: str) -> None:
-        with self.lock:
-            self.favourites.setdefault(status_id, []).append((self.next_interaction_id(), account_id))
-            self.statuses[status_id].favourites_count += 1
-
-    def reblog_by(self, status_id: str, account_id: str) -> None:
-        """A boost by another (typically remote) account: listed and counted."""
-        with self.lock:
-            self.reblogs.setdefault(status_id, []).append((self.next_interaction_id(), account_id, None))
-            self.statuses[status_id].reblogs_count += 1
-
-    def set_counts(
-        self, status_id: str, *, favourites: int | None = None, reblogs: int | None = None,
-        replies: int | None = None,
-    ) -> None:
-        """Override the counters of a status (remote interactions federate counts only)."""
-        with self.lock:
-            status = self.statuses[status_id]
-            if favourites is not None:
-                status.favourites_count = favourites
-            if reblogs is not None:
-                status.reblogs_count = reblogs
-            if replies is not None:
-                status.replies_count = replies
-
-    def delete_status(self, status_id: str) -> None:
-        """Delete a status as if done on the network (then GET answers 404)."""
-        with self.lock:
-            self._discard(self.statuses[status_id])
-
-    def posts(self, include_deleted: bool = True, include_reblogs: bool = False) -> list[dict[str, Any]]:
-        """The statuses created through the API: what was actually published."""
-        with self.lock:
-            found = []
-            for status in self.statuses.values():
-                if status.reblog_of_id and not include_reblogs:
-                    continue
-                if status.deleted and not include_deleted:
-                    continue
-                data = self.serialize_status(status, with_source=True)
-                data["deleted"] = status.deleted
-                data["idempotency_key"] = status.idempotency_key
-                found.append(data)
-            return found
-
-    def exhaust_rate_limit(self, username: str | None = None, budget: str = "api") -> None:
-        """Spend a user's budget (``api``, ``media`` or ``statuses``): the next call is 429."""
-        with self.lock:
-            key = self._local_account(username).id
-            {"api": self.api_budget, "media": self.media_budget, "statuses": self.status_budget}[
-                budget
-            ].exhaust(key, self.now())
-
-    def configure(self, **options: Any) -> None:
-        """Change settings at run time: ``max_characters``, ``media_processing_seconds``…"""
-        with self.lock:
-            for key, value in options.items():
-                if key in self.instance_config["statuses"]:
-                    self.instance_config["statuses"][key] = value
-                elif key in self.instance_config["media_attachments"]:
-                    self.instance_config["media_attachments"][key] = value
-                elif key in ("media_processing_seconds", "idempotency_ttl", "title"):
-                    setattr(self, key, value)
-                else:
-                    raise KeyError(f"unknown option {key!r}")
-
-    # -- network-specific answers -------------------------------------------------------
+    # -- network-specific answers ----------------------------------------------
     def error_response(self, status: int, message: str | None = None) -> FakeResponse:
         default = {
-            401: "The access token is invalid", 403: "This action is not allowed",
-            404: "Record not found", 422: "Validation failed", 429: "Too many requests",
+            401: "The access token is invalid",
+            403: "This action is not allowed",
+            404: "Record not found",
+            422: "Validation failed",
+            429: "Too many requests",
             500: "We're sorry, but something went wrong on our end.",
             503: "Service Unavailable",
         }
@@ -304,10 +216,19 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
     def not_found_response(self, request: FakeRequest) -> FakeResponse:
         if request.path.startswith("/api/"):
             return json_response(NOT_FOUND, 404)
-        return FakeResponse(404, "<h1>The page you are looking for isn't here.</h1>", content_type="text/html")
+        return FakeResponse(
+            404, "<h1>The page you are looking for isn't here.</h1>", content_type="text/html"
+        )
 
-    # -- auth and rate limits --------------------------------------------------------------
-    def api(self, handler: Any, *, scope: str | None = None, user: bool = True, budgets: tuple[str, ...] = ()) -> Any:
+    # -- auth and rate limits --------------------------------------------------
+    def api(
+        self,
+        handler: Any,
+        *,
+        scope: str | None = None,
+        user: bool = True,
+        budgets: tuple[str, ...] = (),
+    ) -> Any:
         """Wrap a handler with token checks (``scope`` None: token optional) and budgets."""
 
         def wrapped(request: FakeRequest) -> FakeResponse:
@@ -319,9 +240,13 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
                     return json_response({"error": "The access token was revoked"}, 401)
             if scope is not None:
                 if not any(scope_allows(token.scopes, s) for s in scope.split("|")):
-                    return json_response({"error": "This action is outside the authorized scopes"}, 403)
+                    return json_response(
+                        {"error": "This action is outside the authorized scopes"}, 403
+                    )
                 if user and token.account_id is None:
-                    return json_response({"error": "This method requires an authenticated user"}, 422)
+                    return json_response(
+                        {"error": "This method requires an authenticated user"}, 422
+                    )
             states = self._consume_budgets(request, token, budgets)
             state = tightest(states)
             if state is not None and not state.allowed:
@@ -333,7 +258,9 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
 
         return wrapped
 
-    def _consume_budgets(self, request: FakeRequest, token: Token | None, extra: tuple[str, ...]) -> list[BudgetState]:
+    def _consume_budgets(
+        self, request: FakeRequest, token: Token | None, extra: tuple[str, ...]
+    ) -> list[BudgetState]:
         now = self.now()
         key = (token.account_id or f"app:{token.client_id}") if token else f"ip:{request.client_ip}"
         states = [self.api_budget.consume(key, now)]
@@ -343,7 +270,7 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
             states.append(self.status_budget.consume(key, now))
         return states
 
-    # -- routes ------------------------------------------------------------------------------
+    # -- routes ----------------------------------------------------------------
     def setup_routes(self) -> None:
         add = self.router.add
         add("GET", r"/api/v2/instance", self.api(lambda r, t: json_response(self.instance_v2())))
@@ -353,26 +280,49 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
         add("POST", r"/oauth/authorize", self.authorize_decision)
         add("POST", r"/oauth/token", self.token)
         add("POST", r"/oauth/revoke", self.revoke)
-        add("GET", r"/api/v1/accounts/verify_credentials",
-            self.api(self.verify_credentials, scope="read:accounts|profile"))
+        add(
+            "GET",
+            r"/api/v1/accounts/verify_credentials",
+            self.api(self.verify_credentials, scope="read:accounts|profile"),
+        )
         add("GET", r"/api/v1/accounts/(?P<id>\d+)", self.api(self.get_account))
         add("GET", r"/api/v1/accounts/(?P<id>\d+)/statuses", self.api(self.account_statuses))
         for version in ("v1", "v2"):
-            add("POST", rf"/api/{version}/media", self.api(
-                lambda r, t, v2=(version == "v2"): self.create_media(r, t, v2=v2),
-                scope="write:media", budgets=("media",)))
+            add(
+                "POST",
+                rf"/api/{version}/media",
+                self.api(
+                    lambda r, t, v2=(version == "v2"): self.create_media(r, t, v2=v2),
+                    scope="write:media",
+                    budgets=("media",),
+                ),
+            )
         add("GET", r"/api/v1/media/(?P<id>\d+)", self.api(self.get_media, scope="write:media"))
         add("PUT", r"/api/v1/media/(?P<id>\d+)", self.api(self.update_media, scope="write:media"))
-        add("DELETE", r"/api/v1/media/(?P<id>\d+)", self.api(self.delete_media, scope="write:media"))
-        add("POST", r"/api/v1/statuses", self.api(self.create_status, scope="write:statuses", budgets=("statuses",)))
+        add(
+            "DELETE", r"/api/v1/media/(?P<id>\d+)", self.api(self.delete_media, scope="write:media")
+        )
+        add(
+            "POST",
+            r"/api/v1/statuses",
+            self.api(self.create_status, scope="write:statuses", budgets=("statuses",)),
+        )
         add("GET", r"/api/v1/statuses", self.api(self.list_statuses))
         add("GET", r"/api/v1/statuses/(?P<id>\d+)", self.api(self.get_status))
-        add("DELETE", r"/api/v1/statuses/(?P<id>\d+)", self.api(self.delete_status_route, scope="write:statuses"))
-        add("POST", r"/api/v1/statuses/(?P<id>\d+)/reblog", self.api(self.reblog, scope="write:statuses"))
+        add(
+            "DELETE",
+            r"/api/v1/statuses/(?P<id>\d+)",
+            self.api(self.delete_status_route, scope="write:statuses"),
+        )
+        add(
+            "POST",
+            r"/api/v1/statuses/(?P<id>\d+)/reblog",
+            self.api(self.reblog, scope="write:statuses"),
+        )
         add("GET", r"/api/v1/statuses/(?P<id>\d+)/favourited_by", self.api(self.favourited_by))
         add("GET", r"/api/v1/statuses/(?P<id>\d+)/reblogged_by", self.api(self.reblogged_by))
 
-    # -- instance and accounts ------------------------------------------------------------------
+    # -- instance and accounts -------------------------------------------------
     def instance_v2(self) -> dict[str, Any]:
         return {
             "domain": self.domain,
@@ -404,7 +354,11 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
             "email": "admin@example.org",
             "version": self.version,
             "urls": {"streaming_api": f"ws://{self.domain}"},
-            "stats": {"user_count": len(self.accounts), "status_count": len(self.statuses), "domain_count": 1},
+            "stats": {
+                "user_count": len(self.accounts),
+                "status_count": len(self.statuses),
+                "domain_count": 1,
+            },
             "thumbnail": f"{self.url}/packs/media/images/preview.png",
             "languages": ["fr", "en"],
             "registrations": False,
@@ -419,10 +373,20 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
         account = self.accounts[token.account_id or ""]
         data = account.serialize(self.url, self._statuses_count(account.id))
         data["source"] = {
-            "privacy": "public", "sensitive": False, "language": "fr", "note": "",
-            "fields": [], "follow_requests_count": 0,
+            "privacy": "public",
+            "sensitive": False,
+            "language": "fr",
+            "note": "",
+            "fields": [],
+            "follow_requests_count": 0,
         }
-        data["role"] = {"id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": False}
+        data["role"] = {
+            "id": "-99",
+            "name": "",
+            "permissions": "0",
+            "color": "",
+            "highlighted": False,
+        }
         return json_response(data)
 
     def get_account(self, request: FakeRequest, token: Token | None) -> FakeResponse:
@@ -431,12 +395,14 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, FakeServer):
             return json_response(NOT_FOUND, 404)
         return json_response(account.serialize(self.url, self._statuses_count(account.id)))
 
-    # -- command line ------------------------------------------------------------------------------
+    # -- command line ----------------------------------------------------------
     @classmethod
     def add_cli_arguments(cls, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--max-characters", type=int, default=500)
         parser.add_argument("--media-processing-seconds", type=float, default=0.0)
-        parser.add_argument("--rate-limit", type=int, default=300, help="API calls per window per account")
+        parser.add_argument(
+            "--rate-limit", type=int, default=300, help="API calls per window per account"
+        )
         parser.add_argument("--rate-window", type=float, default=300)
         parser.add_argument("--status-rate-limit", type=int, default=300)
 

@@ -70,7 +70,11 @@ class Account:
         return self.username if self.local else f"{self.username}@{self.domain}"
 
     def serialize(self, base_url: str, statuses_count: int = 0) -> dict[str, Any]:
-        url = f"{base_url}/@{self.username}" if self.local else f"https://{self.domain}/@{self.username}"
+        url = (
+            f"{base_url}/@{self.username}"
+            if self.local
+            else f"https://{self.domain}/@{self.username}"
+        )
         return {
             "id": self.id,
             "username": self.username,
@@ -117,7 +121,7 @@ class Application:
             "scopes": self.scopes,
             "redirect_uris": self.redirect_uris,
             "redirect_uri": "\n".join(self.redirect_uris),
-            "vapid_key": "BFakeVapidKeyForTests0000000000000000000000000000000000000000000000000000000000000000000=",
+            "vapid_key": "BFakeVapidKeyForTests" + "0" * 66 + "=",
         }
         if with_secret:
             data["client_id"] = self.client_id

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from tests.fakes.mastodon_entities import Application, Token
-from tests.fakes.web import FakeRequest, FakeResponse, html_response, json_response, redirect_response
+from tests.fakes.web import (
+    FakeRequest,
+    FakeResponse,
+    html_response,
+    json_response,
+    redirect_response,
+)
 
 if TYPE_CHECKING:
     from tests.fakes.mastodon import FakeMastodon
@@ -91,12 +97,14 @@ class MastodonOAuthMixin:
         self.codes: dict[str, AuthorizationCode] = {}
         self.tokens: dict[str, Token] = {}
 
-    # -- POST /api/v1/apps ---------------------------------------------------
+    # -- POST /api/v1/apps -----------------------------------------------------
     def create_app(self: FakeMastodon, request: FakeRequest) -> FakeResponse:
         name = request.arg("client_name")
         uris = _redirect_uris(request.arg_list("redirect_uris"))
         if not name:
-            return json_response({"error": "Validation failed: Application name can't be blank"}, 422)
+            return json_response(
+                {"error": "Validation failed: Application name can't be blank"}, 422
+            )
         if not uris or not all(_absolute(u) for u in uris):
             return json_response(
                 {"error": "Validation failed: Redirect URI must be an absolute URI."}, 422
@@ -113,7 +121,7 @@ class MastodonOAuthMixin:
         self.apps[app.client_id] = app
         return json_response(app.serialize(with_secret=True))
 
-    # -- GET /oauth/authorize: the consent page ----------------------------
+    # -- GET /oauth/authorize: the consent page --------------------------------
     def authorize_page(self: FakeMastodon, request: FakeRequest) -> FakeResponse:
         problem, app, scopes = self._check_authorize(request)
         if problem:
@@ -133,7 +141,8 @@ class MastodonOAuthMixin:
         )
         items = "".join(f"<li><code>{html.escape(s)}</code></li>" for s in scopes)
         page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Authorization required - {html.escape(self.title)}</title></head>
+<html lang="en"><head><meta charset="utf-8">
+<title>Authorization required - {html.escape(self.title)}</title></head>
 <body><main>
 <h1>Authorization required</h1>
 <p><strong>{html.escape(app.name)}</strong> would like permission to access your account
@@ -175,7 +184,7 @@ class MastodonOAuthMixin:
             params["state"] = request.arg("state")
         return redirect_response(f"{request.arg('redirect_uri')}?{urlencode(params)}")
 
-    # -- POST /oauth/authorize: the user's decision -----------------------
+    # -- POST /oauth/authorize: the user's decision ----------------------------
     def authorize_decision(self: FakeMastodon, request: FakeRequest) -> FakeResponse:
         problem, app, scopes = self._check_authorize(request)
         if problem:
@@ -281,7 +290,7 @@ class MastodonOAuthMixin:
             }
         )
 
-    # -- POST /oauth/revoke ------------------------------------------------------
+    # -- POST /oauth/revoke ----------------------------------------------------
     def revoke(self: FakeMastodon, request: FakeRequest) -> FakeResponse:
         app = self._authenticate_client(request)
         token = self.tokens.get(request.arg("token") or "")

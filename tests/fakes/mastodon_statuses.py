@@ -56,7 +56,9 @@ class MastodonStatusesMixin:
     """Routes for media and statuses; mixed into ``FakeMastodon``."""
 
     # -- serialisation ---------------------------------------------------------
-    def serialize_status(self: FakeMastodon, status: Status, *, with_source: bool = False) -> dict[str, Any]:
+    def serialize_status(
+        self: FakeMastodon, status: Status, *, with_source: bool = False
+    ) -> dict[str, Any]:
         account = self.accounts[status.account_id]
         reblog = self.statuses.get(status.reblog_of_id) if status.reblog_of_id else None
         url = f"{self.url}/@{account.username}/{status.id}"
@@ -87,10 +89,14 @@ class MastodonStatusesMixin:
             "content": "" if reblog else content_html(status.text),
             "filtered": [],
             "reblog": self.serialize_status(reblog) if reblog else None,
-            "application": {"name": status.application, "website": None} if status.application else None,
+            "application": {"name": status.application, "website": None}
+            if status.application
+            else None,
             "account": account.serialize(self.url, self._statuses_count(account.id)),
             "media_attachments": [
-                self.media[m].serialize(self.url, self.now()) for m in status.media_ids if m in self.media
+                self.media[m].serialize(self.url, self.now())
+                for m in status.media_ids
+                if m in self.media
             ],
             "mentions": [],
             "tags": [],
@@ -103,10 +109,14 @@ class MastodonStatusesMixin:
         return data
 
     def _statuses_count(self: FakeMastodon, account_id: str) -> int:
-        return sum(1 for s in self.statuses.values() if s.account_id == account_id and not s.deleted)
+        return sum(
+            1 for s in self.statuses.values() if s.account_id == account_id and not s.deleted
+        )
 
-    # -- media -------------------------------------------------------------------
-    def create_media(self: FakeMastodon, request: FakeRequest, token: Token, *, v2: bool) -> FakeResponse:
+    # -- media -----------------------------------------------------------------
+    def create_media(
+        self: FakeMastodon, request: FakeRequest, token: Token, *, v2: bool
+    ) -> FakeResponse:
         upload = request.files.get("file")
         supported = self.instance_config["media_attachments"]["supported_mime_types"]
         if upload is None or upload.content_type not in supported:
@@ -116,7 +126,7 @@ class MastodonStatusesMixin:
         limit = self.instance_config["media_attachments"]["image_size_limit"]
         if upload.content_type.startswith("image/") and len(upload.data) > limit:
             return json_response(
-                {"error": f"Validation failed: File file size must be less than {limit // 1048576} MB"},
+                {"error": f"Validation failed: File file size must be less than {limit >> 20} MB"},
                 422,
             )
         description = request.arg("description")
@@ -143,7 +153,10 @@ class MastodonStatusesMixin:
         limit = self.instance_config["media_attachments"]["description_limit"]
         if description and len(description) > limit:
             return json_response(
-                {"error": f"Validation failed: Description is too long (maximum is {limit} characters)"},
+                {
+                    "error": "Validation failed: Description is too long "
+                    f"(maximum is {limit} characters)"
+                },
                 422,
             )
         return None
@@ -181,7 +194,7 @@ class MastodonStatusesMixin:
         del self.media[media.id]
         return json_response({})
 
-    # -- statuses ----------------------------------------------------------------
+    # -- statuses --------------------------------------------------------------
     def create_status(self: FakeMastodon, request: FakeRequest, token: Token) -> FakeResponse:
         account_id = token.account_id or ""
         key = request.header("idempotency-key")
@@ -214,7 +227,9 @@ class MastodonStatusesMixin:
             return json_response({"error": f"'{visibility}' is not a valid visibility"}, 422)
         reply_to = request.arg("in_reply_to_id")
         if reply_to and (reply_to not in self.statuses or self.statuses[reply_to].deleted):
-            return json_response({"error": "The post you are trying to reply to does not appear to exist."}, 404)
+            return json_response(
+                {"error": "The post you are trying to reply to does not appear to exist."}, 404
+            )
         status = Status(
             id=self.next_id(),
             account_id=account_id,
@@ -238,21 +253,28 @@ class MastodonStatusesMixin:
             self.idempotency[(account_id, key)] = (status.id, now + self.idempotency_ttl)
         return json_response(self.serialize_status(status))
 
-    def _check_status_media(self: FakeMastodon, media_ids: list[str], account_id: str, now: float) -> FakeResponse | None:
+    def _check_status_media(
+        self: FakeMastodon, media_ids: list[str], account_id: str, now: float
+    ) -> FakeResponse | None:
         if not media_ids:
             return None
         maximum = self.instance_config["statuses"]["max_media_attachments"]
         if len(media_ids) > maximum:
             return json_response({"error": f"Cannot attach more than {maximum} files"}, 422)
         missing = [
-            m for m in media_ids
+            m
+            for m in media_ids
             if m not in self.media
             or self.media[m].account_id != account_id
             or self.media[m].status_id is not None
         ]
         if missing:
             return json_response(
-                {"error": f"Media {', '.join(missing)} not found or already attached to another post"}, 422
+                {
+                    "error": f"Media {', '.join(missing)} not found or already attached "
+                    "to another post"
+                },
+                422,
             )
         if any(self.media[m].ready_at > now for m in media_ids):
             return json_response({"error": NOT_READY}, 422)
@@ -271,7 +293,9 @@ class MastodonStatusesMixin:
             return json_response(NOT_FOUND, 404)
         return json_response(self.serialize_status(status))
 
-    def list_statuses(self: FakeMastodon, request: FakeRequest, token: Token | None) -> FakeResponse:
+    def list_statuses(
+        self: FakeMastodon, request: FakeRequest, token: Token | None
+    ) -> FakeResponse:
         ids = list(dict.fromkeys(str(i) for i in request.arg_list("id")))
         if len(ids) > STATUSES_INDEX_LIMIT:
             return json_response({"error": "Mastodon::ValidationError"}, 422)
@@ -291,16 +315,26 @@ class MastodonStatusesMixin:
         if status.reblog_of_id and status.reblog_of_id in self.statuses:
             original = self.statuses[status.reblog_of_id]
             original.reblogs_count = max(original.reblogs_count - 1, 0)
-            self.reblogs[original.id] = [r for r in self.reblogs.get(original.id, []) if r[2] != status.id]
+            self.reblogs[original.id] = [
+                r for r in self.reblogs.get(original.id, []) if r[2] != status.id
+            ]
         for boost in [s for s in self.statuses.values() if s.reblog_of_id == status.id]:
             boost.deleted_at = self.now()  # discard_with_reblogs
 
     def reblog(self: FakeMastodon, request: FakeRequest, token: Token) -> FakeResponse:
         original = self.statuses.get(request.params["id"])
-        if not self._visible(original, token) or original.visibility == "direct" or original.reblog_of_id:
+        if (
+            not self._visible(original, token)
+            or original.visibility == "direct"
+            or original.reblog_of_id
+        ):
             return json_response(NOT_FOUND, 404)
         for existing in self.statuses.values():
-            if existing.reblog_of_id == original.id and existing.account_id == token.account_id and not existing.deleted:
+            if (
+                existing.reblog_of_id == original.id
+                and existing.account_id == token.account_id
+                and not existing.deleted
+            ):
                 return json_response(self.serialize_status(existing))
         boost = Status(
             id=self.next_id(),
@@ -312,12 +346,18 @@ class MastodonStatusesMixin:
         )
         self.statuses[boost.id] = boost
         original.reblogs_count += 1
-        self.reblogs.setdefault(original.id, []).append((self.next_interaction_id(), boost.account_id, boost.id))
+        self.reblogs.setdefault(original.id, []).append(
+            (self.next_interaction_id(), boost.account_id, boost.id)
+        )
         return json_response(self.serialize_status(boost))
 
-    # -- lists with Link pagination ---------------------------------------------------
-    def favourited_by(self: FakeMastodon, request: FakeRequest, token: Token | None) -> FakeResponse:
-        return self._interaction_page(request, token, [(i, a) for i, a in self.favourites.get(request.params["id"], [])])
+    # -- lists with Link pagination --------------------------------------------
+    def favourited_by(
+        self: FakeMastodon, request: FakeRequest, token: Token | None
+    ) -> FakeResponse:
+        return self._interaction_page(
+            request, token, [(i, a) for i, a in self.favourites.get(request.params["id"], [])]
+        )
 
     def reblogged_by(self: FakeMastodon, request: FakeRequest, token: Token | None) -> FakeResponse:
         rows = [(i, a) for i, a, _ in self.reblogs.get(request.params["id"], [])]
@@ -337,7 +377,9 @@ class MastodonStatusesMixin:
             response.headers["Link"] = link
         return response
 
-    def account_statuses(self: FakeMastodon, request: FakeRequest, token: Token | None) -> FakeResponse:
+    def account_statuses(
+        self: FakeMastodon, request: FakeRequest, token: Token | None
+    ) -> FakeResponse:
         account_id = request.params["id"]
         if account_id not in self.accounts:
             return json_response(NOT_FOUND, 404)
@@ -358,7 +400,9 @@ class MastodonStatusesMixin:
         return response
 
     @staticmethod
-    def _page(rows: list[tuple[int, Any]], request: FakeRequest, limit: int) -> list[tuple[int, Any]]:
+    def _page(
+        rows: list[tuple[int, Any]], request: FakeRequest, limit: int
+    ) -> list[tuple[int, Any]]:
         """Newest first; ``max_id`` (older than), ``since_id``/``min_id`` (newer than)."""
         ordered = sorted(rows, key=lambda r: r[0], reverse=True)
         if request.arg("max_id"):
@@ -375,6 +419,10 @@ class MastodonStatusesMixin:
             return None
         links = []
         if len(ids) == limit:
-            links.append(f'<{self.url}{path}?{urlencode({"limit": limit, "max_id": ids[-1]})}>; rel="next"')
-        links.append(f'<{self.url}{path}?{urlencode({"limit": limit, "since_id": ids[0]})}>; rel="prev"')
+            links.append(
+                f'<{self.url}{path}?{urlencode({"limit": limit, "max_id": ids[-1]})}>; rel="next"'
+            )
+        links.append(
+            f'<{self.url}{path}?{urlencode({"limit": limit, "since_id": ids[0]})}>; rel="prev"'
+        )
         return ", ".join(links)

@@ -111,7 +111,9 @@ class FakeResponse:
         return None
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> FakeResponse:
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> FakeResponse:
     return FakeResponse(status=status, body=body, headers=dict(headers or {}))
 
 
@@ -120,7 +122,9 @@ def html_response(html: str, status: int = 200) -> FakeResponse:
 
 
 def redirect_response(location: str) -> FakeResponse:
-    return FakeResponse(status=302, body=b"", headers={"Location": location}, content_type="text/html")
+    return FakeResponse(
+        status=302, body=b"", headers={"Location": location}, content_type="text/html"
+    )
 
 
 def parse_body(request: FakeRequest) -> None:
@@ -139,7 +143,9 @@ def parse_body(request: FakeRequest) -> None:
         request.form, request.files = _parse_multipart(request.header("content-type"), request.body)
 
 
-def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, list[str]], dict[str, UploadedFile]]:
+def _parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, list[str]], dict[str, UploadedFile]]:
     message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
     )

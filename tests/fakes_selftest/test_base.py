@@ -43,7 +43,8 @@ def test_journal_redacts_authorization_and_secrets(fake_mastodon):
 def test_respond_injection_applies_n_times_then_stops(fake_mastodon):
     fake_mastodon.inject("/api/v2/instance", status=503, times=2)
     statuses = [
-        requests.get(f"{fake_mastodon.url}/api/v2/instance", timeout=5).status_code for _ in range(3)
+        requests.get(f"{fake_mastodon.url}/api/v2/instance", timeout=5).status_code
+        for _ in range(3)
     ]
     assert statuses == [503, 503, 200]
     assert [e.outcome for e in fake_mastodon.requests()] == ["injected", "injected", "answered"]
@@ -92,7 +93,12 @@ def test_global_latency_overlaps_between_concurrent_requests(fake_mastodon_facto
     fake = fake_mastodon_factory(latency=0.3)
     started = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
-        codes = list(pool.map(lambda _: requests.get(f"{fake.url}/api/v2/instance", timeout=5).status_code, range(8)))
+        codes = list(
+            pool.map(
+                lambda _: requests.get(f"{fake.url}/api/v2/instance", timeout=5).status_code,
+                range(8),
+            )
+        )
     elapsed = time.monotonic() - started
     assert codes == [200] * 8
     assert 0.3 <= elapsed < 1.2  # concurrent, not 8 × 0.3 s
