@@ -10,7 +10,7 @@ import pytest
 
 from tests.factories import LibraryFactory
 
-pytest_plugins = ["tests.support.browser", "tests.support.worker"]
+pytest_plugins = ["tests.support.browser", "tests.support.worker", "tests.fakes.fixtures"]
 
 # Playwright's sync API runs an event loop in the test thread (PITFALLS.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
