@@ -160,6 +160,7 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, MastodonControlsMi
         self.accounts: dict[str, Account] = {}
         self.media: dict[str, Media] = {}
         self.statuses: dict[str, Status] = {}
+        self.status_counts: dict[str, int] = {}
         self.idempotency: dict[tuple[str, str], tuple[str, float]] = {}
         self.favourites: dict[str, list[tuple[int, str]]] = {}
         self.reblogs: dict[str, list[tuple[int, str, str | None]]] = {}

@@ -109,9 +109,17 @@ class MastodonStatusesMixin:
         return data
 
     def _statuses_count(self: FakeMastodon, account_id: str) -> int:
-        return sum(
-            1 for s in self.statuses.values() if s.account_id == account_id and not s.deleted
-        )
+        return self.status_counts.get(account_id, 0)
+
+    def _store(self: FakeMastodon, status: Status) -> None:
+        # A counter, not a scan: serialising a status must stay O(1) for benchmarks.
+        self.statuses[status.id] = status
+        self.status_counts[status.account_id] = self._statuses_count(status.account_id) + 1
+
+    def _mark_deleted(self: FakeMastodon, status: Status) -> None:
+        if not status.deleted:
+            status.deleted_at = self.now()
+            self.status_counts[status.account_id] = self._statuses_count(status.account_id) - 1
 
     # -- media -----------------------------------------------------------------
     def create_media(
@@ -244,7 +252,7 @@ class MastodonStatusesMixin:
             application=self.apps[token.client_id].name if token.client_id in self.apps else None,
             idempotency_key=key or None,
         )
-        self.statuses[status.id] = status
+        self._store(status)
         for media_id in media_ids:
             self.media[media_id].status_id = status.id
         if reply_to:
@@ -311,7 +319,7 @@ class MastodonStatusesMixin:
         return json_response(body)
 
     def _discard(self: FakeMastodon, status: Status) -> None:
-        status.deleted_at = self.now()
+        self._mark_deleted(status)
         if status.reblog_of_id and status.reblog_of_id in self.statuses:
             original = self.statuses[status.reblog_of_id]
             original.reblogs_count = max(original.reblogs_count - 1, 0)
@@ -319,7 +327,7 @@ class MastodonStatusesMixin:
                 r for r in self.reblogs.get(original.id, []) if r[2] != status.id
             ]
         for boost in [s for s in self.statuses.values() if s.reblog_of_id == status.id]:
-            boost.deleted_at = self.now()  # discard_with_reblogs
+            self._mark_deleted(boost)  # discard_with_reblogs
 
     def reblog(self: FakeMastodon, request: FakeRequest, token: Token) -> FakeResponse:
         original = self.statuses.get(request.params["id"])
@@ -344,7 +352,7 @@ class MastodonStatusesMixin:
             visibility=request.arg("visibility") or "public",
             reblog_of_id=original.id,
         )
-        self.statuses[boost.id] = boost
+        self._store(boost)
         original.reblogs_count += 1
         self.reblogs.setdefault(original.id, []).append(
             (self.next_interaction_id(), boost.account_id, boost.id)

@@ -311,6 +311,8 @@ def test_counts_batch_and_deleted_statuses(fake_mastodon):
     assert deleted.json()["text"] == "n°1"
     gone = requests.get(f"{fake_mastodon.url}/api/v1/statuses/{ids[1]}", timeout=5)
     assert (gone.status_code, gone.json()) == (404, {"error": "Record not found"})
+    after = requests.get(f"{fake_mastodon.url}/api/v1/statuses/{ids[0]}", timeout=5).json()
+    assert after["account"]["statuses_count"] == 2
     batch = requests.get(
         f"{fake_mastodon.url}/api/v1/statuses", params={"id[]": ids}, timeout=5
     ).json()
