@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -76,7 +77,10 @@ def members(request):
                 request, _("%(user)s a été ajouté·e à l'équipe.") % {"user": member.user}
             )
             return redirect("libraries:members")
-    memberships = selectors.memberships_of_library(user=request.user, library=library)
+    memberships = Paginator(
+        selectors.memberships_of_library(user=request.user, library=library), 50
+    )
+    page = memberships.get_page(request.GET.get("page"))
     rows = [
         (
             m,
@@ -84,13 +88,19 @@ def members(request):
                 initial={"role": m.role, "validation_level": m.validation_level}, prefix=f"m{m.pk}"
             ),
         )
-        for m in memberships
+        for m in page
     ]
     inherited = selectors.inherited_memberships(user=request.user, library=library)
     return render(
         request,
         "libraries/members.html",
-        {"library": library, "add_form": add_form, "rows": rows, "inherited": inherited},
+        {
+            "library": library,
+            "add_form": add_form,
+            "rows": rows,
+            "page": page,
+            "inherited": inherited,
+        },
     )
 
 

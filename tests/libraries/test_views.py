@@ -130,3 +130,16 @@ def test_the_last_administrator_of_a_network_cannot_leave(client, network):
 
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert "au moins un·e administrateur·rice" in response.content.decode()
+
+
+def test_members_page_is_paginated(client, network):
+    client.force_login(member(network.a, Role.ADMINISTRATOR))
+    for index in range(55):
+        member(network.a, username=f"collegue{index:02d}")
+
+    first = client.get(reverse("libraries:members"))
+    second = client.get(reverse("libraries:members"), {"page": 2})
+
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 6
+    assert "Page 2 sur 2" in second.content.decode()
