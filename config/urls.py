@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("settings/", include("libraries.urls")),
+    path("posts/", include("posts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,7 @@ approved content changed (see posts.signals).
 """
 
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -154,6 +155,13 @@ class PostTarget(models.Model):
         return f"{self.post} → {self.account or self.network}"
 
 
+class ImageFit(models.TextChoices):
+    """How a photo is brought within a network's aspect ratios (Instagram: 4:5 to 1.91:1)."""
+
+    PAD = "pad", _("Ajouter des marges (toute la photo reste visible)")
+    CROP = "crop", _("Recadrer au centre")
+
+
 class PostVariant(models.Model):
     """A per-network (or per-account) override of the text and/or the media of a post.
 
@@ -171,7 +179,20 @@ class PostVariant(models.Model):
         related_name="variants",
     )
     text = models.TextField(_("texte adapté"), blank=True)
+    link = models.URLField(
+        _("lien adapté"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Vide : le lien de la publication (par exemple avec d'autres paramètres UTM)."),
+    )
     own_media = models.BooleanField(_("photos propres à ce réseau"), default=False)
+    image_fit = models.CharField(
+        _("ajustement des photos"),
+        max_length=8,
+        choices=ImageFit.choices,
+        default=ImageFit.PAD,
+        help_text=_("Pour les réseaux aux proportions imposées (Instagram)."),
+    )
 
     class Meta:
         verbose_name = _("variante")
@@ -189,9 +210,30 @@ class PostVariant(models.Model):
         return f"{self.post} ({self.account or self.network})"
 
 
+STORED_EXTENSIONS = {".jpg", ".png", ".gif", ".webp"}
+
+
+def _extension(filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()
+    return suffix if suffix in STORED_EXTENSIONS else ""
+
+
 def media_upload_to(instance: "Media", filename: str) -> str:
     # Never reuse the uploaded name on disk: it may hold personal data or path tricks.
-    return f"media/{instance.library_id}/{uuid.uuid4().hex}"
+    # Only the extension of the normalised file (set by posts.services.media) is kept,
+    # so that object stores serve the right content type.
+    return f"media/{instance.library_id}/{uuid.uuid4().hex}{_extension(filename)}"
+
+
+def media_thumbnail_to(instance: "Media", filename: str) -> str:
+    return f"media/{instance.library_id}/thumbs/{uuid.uuid4().hex}{_extension(filename)}"
+
+
+def rendition_upload_to(instance: "MediaRendition", filename: str) -> str:
+    return (
+        f"media/{instance.media.library_id}/renditions/"
+        f"{instance.network}-{uuid.uuid4().hex}{_extension(filename)}"
+    )
 
 
 class Media(models.Model):
@@ -199,6 +241,9 @@ class Media(models.Model):
 
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="media")
     file = models.FileField(_("fichier"), upload_to=media_upload_to, max_length=300)
+    thumbnail = models.FileField(
+        _("vignette"), upload_to=media_thumbnail_to, max_length=300, blank=True
+    )
     original_name = models.CharField(_("nom d'origine"), max_length=255, blank=True)
     mime_type = models.CharField(max_length=50, blank=True)
     width = models.PositiveIntegerField(default=0)
@@ -223,6 +268,7 @@ class Media(models.Model):
         related_name="uploaded_media",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("photo")
@@ -231,6 +277,41 @@ class Media(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or f"#{self.pk}"
+
+    @property
+    def thumbnail_url(self) -> str:
+        return (self.thumbnail or self.file).url if (self.thumbnail or self.file) else ""
+
+
+class MediaRendition(models.Model):
+    """A copy of a photo made to fit one network's limits (bytes, dimensions, format,
+    aspect ratio), made on demand by posts.services.media_rendition_for and kept.
+
+    `spec` is a hash of the limits and settings it was made for: when a network's limits
+    change (or an account's instance has other limits), a new rendition is made."""
+
+    media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="renditions")
+    network = models.CharField(max_length=32)
+    fit = models.CharField(max_length=8, blank=True)
+    spec = models.CharField(max_length=64)
+    file = models.FileField(upload_to=rendition_upload_to, max_length=300)
+    mime_type = models.CharField(max_length=50)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bytes = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("déclinaison de photo")
+        verbose_name_plural = _("déclinaisons de photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["media", "network", "fit", "spec"], name="mediarendition_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.media_id} → {self.network} {self.width}×{self.height}"
 
 
 class PostMedia(models.Model):
@@ -263,3 +344,51 @@ class VariantMedia(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id}#{self.position}: {self.media_id}"
+
+
+class CharterVersion(models.Model):
+    """One version of a library's editorial charter. Saving the charter adds a version;
+    the latest version of the nearest library up the tree is the one in force
+    (a branch inherits its network's charter until it writes its own).
+
+    Texts are Markdown, rendered and sanitised (posts.charter)."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="charter_versions")
+    number = models.PositiveIntegerField(_("version"))
+    body = models.TextField(
+        _("charte générale"),
+        blank=True,
+        help_text=_("Ton, ce que l'on publie et ce que l'on ne publie pas, lignes éditoriales…"),
+    )
+    sections = models.JSONField(_("sections par réseau"), default=dict, blank=True)
+    house_hashtags = models.CharField(
+        _("hashtags maison"),
+        max_length=500,
+        blank=True,
+        help_text=_("Séparés par des espaces, ex. #MédiathèqueJulesVerne #LireEnOise."),
+    )
+    signature = models.CharField(
+        _("signature"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ex. « — L'équipe de la médiathèque »."),
+    )
+    signature_networks = models.JSONField(
+        _("réseaux qui demandent la signature"), default=list, blank=True
+    )
+    note = models.CharField(_("ce qui a changé"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version de la charte éditoriale")
+        verbose_name_plural = _("versions de la charte éditoriale")
+        ordering = ["library", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "number"], name="charterversion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library} v{self.number}"

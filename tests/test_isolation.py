@@ -10,11 +10,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from libraries.models import Role
-from tests.factories import MembershipFactory, member
+from tests.factories import MembershipFactory, PostFactory, member
 
 # url name -> (methods to try, builder(network) -> kwargs)
 ISOLATION_CASES = {
     "libraries:member_change": (("post",), lambda net: {"pk": MembershipFactory(library=net.b).pk}),
+    "posts:detail": (("get",), lambda net: {"pk": PostFactory(library=net.b).pk}),
+    "posts:edit": (("get", "post"), lambda net: {"pk": PostFactory(library=net.b).pk}),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check

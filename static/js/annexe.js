@@ -48,4 +48,20 @@
       document.documentElement.getAttribute("data-error-text") ||
       "Error " + event.detail.xhr.status;
   });
+
+  // Logging in again (in another tab) changes the CSRF token: always send the current one,
+  // so a page opened before still saves (posts.views.recovery explains the whole scheme).
+  function currentCsrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+  document.addEventListener("submit", function (event) {
+    var token = currentCsrfToken();
+    var field = event.target.querySelector && event.target.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token && field) field.value = token;
+  }, true);
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = currentCsrfToken();
+    if (token) event.detail.headers["X-CSRFToken"] = token;
+  });
 })();

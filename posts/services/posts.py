@@ -1,5 +1,6 @@
-"""Every change to a post's content. State changes belong to validation.services
-and publishing.services."""
+"""Creating posts and changing their fields, targets and media.
+
+State changes belong to validation.services and publishing.services."""
 
 from __future__ import annotations
 

@@ -1,0 +1,130 @@
+"""Shapes of input for posts: the composer, the list filters. Network rules come from
+networks/ (through posts.checks), never from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from libraries.models import Library
+from posts.models import PostState
+from posts.selectors import editorial_lines_for
+
+LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the library's time zone (not the server's), stored in UTC.
+
+    09:00 in Paris stays 09:00 in Paris across a change of daylight saving time: the
+    wall-clock time is what people choose, so it is localised with the zone's rules for
+    that very day."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args, tz: zoneinfo.ZoneInfo | None = None, **kwargs):
+        kwargs.setdefault("input_formats", LOCAL_INPUT_FORMATS)
+        super().__init__(*args, **kwargs)
+        self.tz = tz or zoneinfo.ZoneInfo("Europe/Paris")
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.astimezone(self.tz).replace(tzinfo=None)
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            parsed = value
+        else:
+            parsed = forms.fields.BaseTemporalField.to_python(self, value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=self.tz)
+        return parsed
+
+    def strptime(self, value, format):
+        return dt.datetime.strptime(value, format)
+
+
+class PostFieldsForm(forms.Form):
+    """The post's own fields in the composer (targets, media and variants are parsed
+    by posts.composer from the same POST)."""
+
+    title = forms.CharField(
+        label=_("Titre interne"),
+        max_length=200,
+        help_text=_("Pour l'équipe et le calendrier ; il n'est pas publié."),
+    )
+    body = forms.CharField(
+        label=_("Texte de la publication"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Le texte commun à tous les réseaux ; adaptez-le réseau par réseau si besoin."),
+    )
+    link = forms.URLField(
+        label=_("Lien"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("Une page du site de la bibliothèque, un événement… (facultatif)."),
+    )
+    editorial_line = forms.ModelChoiceField(
+        label=_("Ligne éditoriale"), queryset=None, required=False, empty_label=_("— Aucune —")
+    )
+    scheduled_at = LocalDateTimeField(label=_("Date et heure de publication"), required=False)
+    publish_when_approved = forms.BooleanField(
+        label=_("Publier dès que la publication est validée"), required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes internes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visibles par l'équipe seulement."),
+    )
+
+    def __init__(self, *args, library: Library, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.library = library
+        self.fields["editorial_line"].queryset = editorial_lines_for(library)
+        self.fields["scheduled_at"].tz = library.tzinfo
+        self.fields["scheduled_at"].help_text = _("Heure de %(library)s (%(tz)s).") % {
+            "library": library.name,
+            "tz": library.timezone,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("publish_when_approved"):
+            cleaned["scheduled_at"] = None
+        return cleaned
+
+
+class PostFilterForm(forms.Form):
+    """Filters of the posts list; every field is optional."""
+
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)
+    state = forms.ChoiceField(label=_("État"), required=False)
+    editorial_line = forms.ModelChoiceField(
+        label=_("Ligne éditoriale"), queryset=None, required=False, empty_label=_("Toutes")
+    )
+    network = forms.ChoiceField(label=_("Réseau"), required=False)
+    author = forms.ModelChoiceField(
+        label=_("Auteur·rice"), queryset=None, required=False, empty_label=_("Tout le monde")
+    )
+    date_from = forms.DateField(
+        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, lines, authors, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Tous")), *PostState.choices]
+        self.fields["editorial_line"].queryset = lines
+        self.fields["author"].queryset = authors
+        self.fields["network"].choices = [("", _("Tous")), *networks]
