@@ -57,8 +57,14 @@ class MastodonStatusesMixin:
 
     # -- serialisation ---------------------------------------------------------
     def serialize_status(
-        self: FakeMastodon, status: Status, *, with_source: bool = False
+        self: FakeMastodon,
+        status: Status,
+        *,
+        with_source: bool = False,
+        viewer_id: str | None = None,
     ) -> dict[str, Any]:
+        """``viewer_id``: the account of the token, for the viewer-relative flags
+        (``reblogged``: "have you boosted this status?", entities/Status.md)."""
         account = self.accounts[status.account_id]
         reblog = self.statuses.get(status.reblog_of_id) if status.reblog_of_id else None
         url = f"{self.url}/@{account.username}/{status.id}"
@@ -82,7 +88,7 @@ class MastodonStatusesMixin:
             "favourites_count": status.favourites_count,
             "edited_at": None,
             "favourited": False,
-            "reblogged": bool(reblog),
+            "reblogged": self._boosted_by(reblog or status, viewer_id),
             "muted": False,
             "bookmarked": False,
             "pinned": False,
@@ -107,6 +113,12 @@ class MastodonStatusesMixin:
         if with_source:
             data["text"] = status.text
         return data
+
+    def _boosted_by(self: FakeMastodon, status: Status, viewer_id: str | None) -> bool:
+        return viewer_id is not None and any(
+            s.reblog_of_id == status.id and s.account_id == viewer_id and not s.deleted
+            for s in self.statuses.values()
+        )
 
     def _statuses_count(self: FakeMastodon, account_id: str) -> int:
         return self.status_counts.get(account_id, 0)
@@ -299,7 +311,8 @@ class MastodonStatusesMixin:
         status = self.statuses.get(request.params["id"])
         if not self._visible(status, token):
             return json_response(NOT_FOUND, 404)
-        return json_response(self.serialize_status(status))
+        viewer = token.account_id if token else None
+        return json_response(self.serialize_status(status, viewer_id=viewer))
 
     def list_statuses(
         self: FakeMastodon, request: FakeRequest, token: Token | None
@@ -343,7 +356,7 @@ class MastodonStatusesMixin:
                 and existing.account_id == token.account_id
                 and not existing.deleted
             ):
-                return json_response(self.serialize_status(existing))
+                return json_response(self.serialize_status(existing, viewer_id=token.account_id))
         boost = Status(
             id=self.next_id(),
             account_id=token.account_id or "",
@@ -357,7 +370,7 @@ class MastodonStatusesMixin:
         self.reblogs.setdefault(original.id, []).append(
             (self.next_interaction_id(), boost.account_id, boost.id)
         )
-        return json_response(self.serialize_status(boost))
+        return json_response(self.serialize_status(boost, viewer_id=token.account_id))
 
     # -- lists with Link pagination --------------------------------------------
     def favourited_by(
