@@ -181,6 +181,35 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# --- Publishing --------------------------------------------------------------
+# The dispatcher (publishing/beat.py) runs every PUBLISHING_DISPATCH_INTERVAL
+# seconds and claims what falls due before its next run, each task sent with its
+# exact due time as a near ETA (never more than a few seconds ahead).
+PUBLISHING_DISPATCH_INTERVAL = env.float("PUBLISHING_DISPATCH_INTERVAL", default=2.0)
+PUBLISHING_DISPATCH_BATCH = env.int("PUBLISHING_DISPATCH_BATCH", default=500)
+# A worker holds a publication this long; past it, the publication is reconciled.
+PUBLISHING_LEASE_SECONDS = env.int("PUBLISHING_LEASE_SECONDS", default=600)
+# A claimed publication still waiting in the broker after this long is sent again
+# (the broker lost it); the task's compare-and-set makes a duplicate harmless.
+PUBLISHING_REQUEUE_AFTER_SECONDS = env.int("PUBLISHING_REQUEUE_AFTER_SECONDS", default=300)
+PUBLISHING_MAX_ATTEMPTS = env.int("PUBLISHING_MAX_ATTEMPTS", default=6)
+PUBLISHING_RETRY_BASE_SECONDS = env.float("PUBLISHING_RETRY_BASE_SECONDS", default=30.0)
+PUBLISHING_RETRY_MAX_SECONDS = env.float("PUBLISHING_RETRY_MAX_SECONDS", default=3600.0)
+# Network HTTP: user agent, timeouts; loopback servers (test fakes, a local server)
+# refused in production; link previews from "public" addresses, "loopback" only
+# (tests never reach outside hosts) or "off".
+NETWORKS_USER_AGENT = env.str("NETWORKS_USER_AGENT", default=f"Annexe/1.0 (+{SITE_URL})")
+NETWORKS_CONNECT_TIMEOUT = env.float("NETWORKS_CONNECT_TIMEOUT", default=5.0)
+NETWORKS_READ_TIMEOUT = env.float("NETWORKS_READ_TIMEOUT", default=30.0)
+NETWORKS_ALLOW_LOOPBACK = env.bool("NETWORKS_ALLOW_LOOPBACK", default=not PRODUCTION)
+NETWORKS_LINK_PREVIEWS = env.str(
+    "NETWORKS_LINK_PREVIEWS", default="loopback" if TESTING else "public"
+)
+# Bluesky identity: where handles are resolved, the PLC directory, the web app.
+BLUESKY_RESOLVER_URL = env.str("BLUESKY_RESOLVER_URL", default="https://bsky.social")
+BLUESKY_PLC_URL = env.str("BLUESKY_PLC_URL", default="https://plc.directory")
+BLUESKY_APP_URL = env.str("BLUESKY_APP_URL", default="https://bsky.app")
+
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

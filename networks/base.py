@@ -23,6 +23,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from networks import text as textlib
+from networks.client import NetworkClient
 
 Severity = Literal["error", "warning"]
 ProblemField = Literal["text", "media", "alt_text", "link"]
@@ -453,6 +454,11 @@ class Network:
         clone.text_limits = dataclasses.replace(self.text_limits, **text_changes)  # type: ignore[arg-type]
         clone.image_limits = dataclasses.replace(self.image_limits, **image_changes)  # type: ignore[arg-type]
         return clone
+
+    # --- client -------------------------------------------------------------------------
+    def client(self) -> NetworkClient:
+        """The network's client (publish, find, delete, connect: `networks.client`)."""
+        raise NotImplementedError(f"{self.key}: Annexe cannot publish on this network yet")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key}>"

@@ -9,15 +9,40 @@ in full, which can only over-count.)
 
 Defaults are mastodon.social's `/api/v2/instance` configuration; an account passes its own
 instance's configuration with `with_instance_configuration()`.
+
+The second section is the client (`MastodonClient`): statuses with media and alt text,
+Idempotency-Key, finding a status after an ambiguous failure, boosts, the app
+registration and OAuth connect flow.
 """
 
 from __future__ import annotations
 
+import html
+import re
+import time
 from collections.abc import Mapping
+from datetime import datetime
+from html.parser import HTMLParser
 from typing import Any, Self
 
+import requests
+
+from networks import oauth
 from networks import text as textlib
 from networks.base import ImageLimits, Network, TextLimits
+from networks.client import (
+    Account,
+    AccountInfo,
+    AuthError,
+    Image,
+    NetworkClient,
+    NetworkError,
+    PermanentError,
+    PublishRequest,
+    RemotePost,
+    TransientError,
+)
+from networks.http import HttpClient, error_text
 
 
 class Mastodon(Network):
@@ -91,3 +116,305 @@ class Mastodon(Network):
                     t for t in images if t != "image/jpeg"
                 ]
         return self.with_config(**overrides)
+
+    def client(self) -> MastodonClient:
+        return MastodonClient()
+
+
+# ======================================================================================
+# Client: publish, find, delete, boost, verify, and the connect flow.
+# Sources: mastodon/documentation methods/apps.md, oauth.md, media.md, statuses.md,
+# accounts.md; api/rate-limits.md (NETWORKS.md § 1).
+# ======================================================================================
+# What posting and reading the account's own statuses need, nothing more
+# (oauth-scopes.md): `profile` would do for verify_credentials on 4.3+ only.
+SCOPES = ["read:accounts", "read:statuses", "write:statuses", "write:media"]
+MEDIA_READY_TIMEOUT = 60.0
+
+
+def _classify(response: requests.Response, write: bool) -> NetworkError | None:
+    message = error_text(response)
+    if response.status_code == 403 and "scope" in message:
+        return AuthError(f"Mastodon : {message}", status=403)
+    if response.status_code == 422 and "finished processing" in message:
+        return TransientError(f"Mastodon : {message}", status=422)
+    if response.status_code in (403, 404, 410, 422):
+        return PermanentError(f"Mastodon : {message}", status=response.status_code)
+    if response.status_code == 401:
+        # "The access token is invalid" / "was revoked"; "Your login is currently disabled".
+        return AuthError(f"Mastodon : {message}", status=401)
+    return None
+
+
+_http = HttpClient("mastodon", classify=_classify)
+
+
+class _Text(HTMLParser):
+    """A status's `content` HTML back to plain text (paragraphs, line breaks)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "p" and self.parts:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+_REMOTE_MENTION = re.compile(r"@([\w.]+)@[\w.\-]+")
+
+
+def comparable_text(text: str) -> str:
+    """Text as Mastodon shows it, for matching: whitespace collapsed, remote mentions
+    shortened to `@user` (Mastodon renders `@user@instance` as `@user`)."""
+    return " ".join(_REMOTE_MENTION.sub(r"@\1", text).split())
+
+
+def html_to_text(content: str) -> str:
+    parser = _Text()
+    parser.feed(content)
+    return html.unescape("".join(parser.parts))
+
+
+def snowflake_floor(moment: datetime) -> int:
+    """The smallest status id Mastodon could give at `moment` (ids are ms << 16)."""
+    return int(moment.timestamp() * 1000) << 16
+
+
+def _bearer(account: Account) -> dict[str, str]:
+    token = account.credentials.get("access_token")
+    if not token:
+        raise AuthError("Mastodon : le compte n'a pas de jeton d'accès.")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _remote(status: dict) -> RemotePost:
+    created = status.get("created_at")
+    return RemotePost(
+        remote_id=str(status["id"]),
+        url=status.get("url") or status.get("uri") or "",
+        published_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None,
+        data={"uri": status.get("uri", "")},
+    )
+
+
+class MastodonClient(NetworkClient):
+    key = "mastodon"
+    connect_kind = "oauth2"
+    supports_repost = True
+
+    # --- publishing ----------------------------------------------------------------------
+    def publish(self, account: Account, request: PublishRequest) -> RemotePost:
+        media_ids = [self._upload(account, image) for image in request.images]
+        body: dict = {
+            "status": request.text,
+            "visibility": request.visibility or account.settings.get("visibility", "public"),
+        }
+        if media_ids:
+            body["media_ids"] = media_ids
+        if request.content_warning:
+            body["spoiler_text"] = request.content_warning
+            body["sensitive"] = True
+        if request.language:
+            body["language"] = request.language
+        response = _http.request(
+            "POST",
+            f"{account.server_url}/api/v1/statuses",
+            write=True,
+            json=body,
+            # The server answers a replay of this key (kept 1 h) with the original status.
+            headers={**_bearer(account), "Idempotency-Key": request.key},
+        )
+        return _remote(response.json())
+
+    def _upload(self, account: Account, image: Image) -> str:
+        # Not idempotent, but harmless to repeat: an unattached upload is discarded.
+        response = _http.request(
+            "POST",
+            f"{account.server_url}/api/v2/media",
+            write=False,
+            headers=_bearer(account),
+            files={"file": (image.filename, image.data, image.mime_type)},
+            data={"description": image.alt_text},
+        )
+        media = response.json()
+        if response.status_code == 202 or not media.get("url"):
+            self._wait_until_processed(account, str(media["id"]))
+        return str(media["id"])
+
+    def _wait_until_processed(self, account: Account, media_id: str) -> None:
+        """202 on upload: poll until 200 (206 while processing), as media.md says."""
+        deadline = time.monotonic() + MEDIA_READY_TIMEOUT
+        delay = 0.25
+        while time.monotonic() < deadline:
+            response = _http.request(
+                "GET", f"{account.server_url}/api/v1/media/{media_id}", headers=_bearer(account)
+            )
+            if response.status_code == 200:
+                return
+            time.sleep(delay)
+            delay = min(delay * 2, 4.0)
+        raise TransientError("Mastodon : l'image est encore en cours de traitement.")
+
+    def find(
+        self, account: Account, request: PublishRequest, *, since: datetime
+    ) -> RemotePost | None:
+        """The account's statuses since `since` whose text and media count match.
+        (A retry also sends the same Idempotency-Key, which the server honours for an
+        hour: two safeguards.)"""
+        response = _http.request(
+            "GET",
+            f"{account.server_url}/api/v1/accounts/{account.remote_id}/statuses",
+            headers=_bearer(account),
+            params={
+                "min_id": str(snowflake_floor(since) - (300_000 << 16)),
+                "limit": 40,
+                "exclude_reblogs": "true",
+            },
+        )
+        wanted = comparable_text(request.text)
+        for status in response.json():
+            same_text = comparable_text(html_to_text(status.get("content") or "")) == wanted
+            if same_text and len(status.get("media_attachments") or []) == len(request.images):
+                return _remote(status)
+        return None
+
+    def delete(self, account: Account, post: RemotePost) -> None:
+        try:
+            _http.request(
+                "DELETE",
+                f"{account.server_url}/api/v1/statuses/{post.remote_id}",
+                write=True,
+                headers=_bearer(account),
+            )
+        except PermanentError as exc:
+            if exc.status != 404:  # already gone: what we wanted
+                raise
+
+    def repost(self, account: Account, original: RemotePost, *, key: str) -> RemotePost:
+        # Boosting twice returns the existing boost (reblog_service.rb): idempotent.
+        status_id = self._local_id(account, original)
+        response = _http.request(
+            "POST",
+            f"{account.server_url}/api/v1/statuses/{status_id}/reblog",
+            write=True,
+            headers=_bearer(account),
+        )
+        boost = response.json()
+        return RemotePost(
+            remote_id=str(boost["id"]), url=original.url, data={"reblog_of": status_id}
+        )
+
+    def find_repost(self, account: Account, original: RemotePost, *, key: str) -> RemotePost | None:
+        status_id = self._local_id(account, original)
+        response = _http.request(
+            "GET", f"{account.server_url}/api/v1/statuses/{status_id}", headers=_bearer(account)
+        )
+        if response.json().get("reblogged"):
+            return RemotePost(remote_id="", url=original.url, data={"reblog_of": status_id})
+        return None
+
+    def _local_id(self, account: Account, original: RemotePost) -> str:
+        """The id of `original` on `account`'s instance."""
+        if original.url.startswith(account.server_url + "/") or not original.url:
+            return original.remote_id
+        response = _http.request(
+            "GET",
+            f"{account.server_url}/api/v2/search",
+            headers=_bearer(account),
+            params={"q": original.url, "type": "statuses", "resolve": "true", "limit": 1},
+        )
+        statuses = response.json().get("statuses") or []
+        if not statuses:
+            raise PermanentError(
+                "Mastodon : la publication à partager est introuvable sur ce serveur."
+            )
+        return str(statuses[0]["id"])
+
+    # --- the account -----------------------------------------------------------------------
+    def verify(self, account: Account) -> AccountInfo:
+        response = _http.request(
+            "GET",
+            f"{account.server_url}/api/v1/accounts/verify_credentials",
+            headers=_bearer(account),
+        )
+        data = response.json()
+        host = account.server_url.split("://", 1)[-1]
+        return AccountInfo(
+            remote_id=str(data["id"]),
+            handle=f"@{data.get('acct') or data.get('username')}@{host}",
+            display_name=data.get("display_name") or data.get("username") or "",
+            avatar_url=data.get("avatar") or "",
+            server_url=account.server_url,
+        )
+
+    def instance_configuration(self, server_url: str) -> dict:
+        """`GET /api/v2/instance` → its `configuration` (limits for the composer)."""
+        response = _http.request("GET", f"{server_url}/api/v2/instance")
+        return response.json().get("configuration") or {}
+
+    # --- connect flow ----------------------------------------------------------------------
+    def register_app(self, server_url: str, *, redirect_uri: str, website: str = "") -> dict:
+        """`POST /api/v1/apps`: once per instance; returns client_id and client_secret."""
+        response = _http.request(
+            "POST",
+            f"{server_url}/api/v1/apps",
+            data={
+                "client_name": "Annexe",
+                "redirect_uris": redirect_uri,
+                "scopes": " ".join(SCOPES),
+                "website": website,
+            },
+        )
+        data = response.json()
+        return {"client_id": data["client_id"], "client_secret": data["client_secret"]}
+
+    def authorization_url(
+        self, server_url: str, *, client_id: str, redirect_uri: str, state: str, code_verifier: str
+    ) -> str:
+        return oauth.authorization_url(
+            authorize_url=f"{server_url}/oauth/authorize",
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            scopes=SCOPES,
+            state=state,
+            code_verifier=code_verifier,
+        )
+
+    def exchange_code(
+        self,
+        server_url: str,
+        *,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        code: str,
+        code_verifier: str,
+    ) -> dict:
+        token = oauth.exchange_code(
+            network="Mastodon",
+            token_url=f"{server_url}/oauth/token",
+            client_id=client_id,
+            client_secret=client_secret,
+            redirect_uri=redirect_uri,
+            code=code,
+            code_verifier=code_verifier,
+        )
+        # Mastodon tokens do not expire; there is no refresh token (oauth-tokens.md).
+        return {"access_token": token["access_token"], "scope": token.get("scope", "")}
+
+    def revoke(self, account: Account, *, client_id: str, client_secret: str) -> None:
+        """`POST /oauth/revoke` (on disconnect); a failure is not worth stopping for."""
+        token = account.credentials.get("access_token")
+        if not token:
+            return
+        _http.request(
+            "POST",
+            f"{account.server_url}/oauth/revoke",
+            data={"client_id": client_id, "client_secret": client_secret, "token": token},
+        )

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = _("Publication sur les réseaux")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from networks import http
+
+        http.configure(
+            user_agent=settings.NETWORKS_USER_AGENT,
+            connect_timeout=settings.NETWORKS_CONNECT_TIMEOUT,
+            read_timeout=settings.NETWORKS_READ_TIMEOUT,
+            allow_loopback=settings.NETWORKS_ALLOW_LOOPBACK,
+            link_previews=settings.NETWORKS_LINK_PREVIEWS,
+        )

@@ -1,0 +1,232 @@
+"""The client side of a network: publish, find, delete, repost, verify, connect.
+
+Every network module has two sections: its *rules* (a `networks.base.Network`:
+limits, measure, check) and its *client* (a `NetworkClient` subclass below),
+reached with `get_network(key).client()`.
+
+Contract of a client
+--------------------
+- Plain dataclasses in and out (`Account`, `PublishRequest`, `RemotePost`,
+  `AccountInfo`); no ORM, no Django settings: the publishing app builds the
+  inputs and saves the outputs.
+- Every HTTP request goes through `networks.http.HttpClient` (timeouts, user
+  agent, redacted logs, the generic error mapping), with the network's own
+  `classify` for its error bodies.
+- A client raises only `NetworkError` subclasses, each carrying the network's
+  own message (what the librarian reads):
+
+  ===================  ==========================================  ==========================
+  exception            when                                        the engine then
+  ===================  ==========================================  ==========================
+  `TransientError`     5xx, connection refused, a timeout before   retries with backoff and
+                       the request was sent, media still           jitter, up to a limit
+                       processing
+  `RateLimited`        429 or the network's quota error            retries at `reset_at`
+  `AuthError`          token revoked or expired beyond refresh     account → needs reconnect
+  `PermanentError`     the network refused the content (4xx)       failed, message shown
+  `AmbiguousError`     the request may have been processed (read   unknown → `find` before
+                       timeout, connection dropped after sending)  any retry
+  ===================  ==========================================  ==========================
+
+- Exactly once: `new_key()` chooses the key the network sees (Mastodon's
+  `Idempotency-Key`, Bluesky's record key); the engine stores it *before* the
+  first attempt and passes the same key to every retry. Before any retry the
+  engine calls `find()`; a client that cannot find returns None only when it
+  is sure the post does not exist (or when re-sending with the same key is
+  harmless).
+- Credentials that change during a call (a refreshed session) are handed to
+  `Account.update_credentials()`, whose callback saves them encrypted.
+- Connect flows are network-specific steps on the client (`MastodonClient.
+  register_app`, `BlueskyClient.login`…); `connect_kind` tells the accounts page
+  which form to show: "oauth2", "app_password" or "local".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+ConnectKind = Literal["oauth2", "app_password", "local"]
+
+
+# --- Errors ------------------------------------------------------------------------------
+class NetworkError(Exception):
+    """A network call failed. `message` is the network's own words (shown to people);
+    `status` the HTTP status when there was one; `code` the network's error name."""
+
+    kind: ClassVar[str] = "error"
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message[:1000]
+        self.status = status
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TransientError(NetworkError):
+    kind = "transient"
+
+
+class RateLimited(NetworkError):
+    kind = "rate_limited"
+
+    def __init__(
+        self, message: str, *, reset_at: datetime | None = None, status: int | None = 429, code=""
+    ) -> None:
+        super().__init__(message, status=status, code=code)
+        self.reset_at = reset_at
+
+
+class AuthError(NetworkError):
+    kind = "auth"
+
+
+class PermanentError(NetworkError):
+    kind = "permanent"
+
+
+class AmbiguousError(NetworkError):
+    kind = "ambiguous"
+
+
+# --- Data in and out ---------------------------------------------------------------------
+@dataclass
+class Account:
+    """A connected account as a client needs it. `credentials` are decrypted; a client
+    that renews them calls `update_credentials` (never logs them)."""
+
+    network: str
+    server_url: str = ""
+    handle: str = ""
+    remote_id: str = ""
+    credentials: dict[str, Any] = field(default_factory=dict, repr=False)
+    settings: dict[str, Any] = field(default_factory=dict)
+    on_credentials_changed: Callable[[dict[str, Any]], None] | None = field(
+        default=None, repr=False
+    )
+
+    def update_credentials(self, credentials: dict[str, Any]) -> None:
+        self.credentials = credentials
+        if self.on_credentials_changed is not None:
+            self.on_credentials_changed(credentials)
+
+
+@dataclass(frozen=True)
+class Image:
+    """One image to attach, already converted for the network (a rendition)."""
+
+    data: bytes = field(repr=False)
+    mime_type: str
+    alt_text: str = ""
+    width: int = 0
+    height: int = 0
+    filename: str = "image.jpg"
+    url: str = ""  # a public URL of the image (feeds), when there is one
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    """What to publish. `key` is stable across retries (see `NetworkClient.new_key`);
+    `text` is the network's final text (`Network.final_text`)."""
+
+    key: str
+    text: str
+    images: tuple[Image, ...] = ()
+    link: str = ""
+    title: str = ""
+    language: str = ""
+    content_warning: str = ""
+    visibility: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RemotePost:
+    """A post as it exists on the network. `data` holds network extras (Bluesky's
+    `uri` and `cid`) that later calls (delete, repost, metrics) need."""
+
+    remote_id: str
+    url: str = ""
+    published_at: datetime | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """Who an account is on the network (after connecting or testing it)."""
+
+    remote_id: str
+    handle: str
+    display_name: str = ""
+    avatar_url: str = ""
+    server_url: str = ""
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Counts of one remote post at one time (None: the network does not say)."""
+
+    likes: int | None = None
+    shares: int | None = None
+    replies: int | None = None
+    quotes: int | None = None
+    impressions: int | None = None
+
+
+# --- The client --------------------------------------------------------------------------
+class NetworkClient:
+    """Base class of the network clients. Subclasses set `key` and implement what the
+    network supports; the rest raises NotImplementedError (the engine checks the
+    `supports_*` flags first)."""
+
+    key: ClassVar[str]
+    connect_kind: ClassVar[ConnectKind] = "oauth2"
+    supports_delete: ClassVar[bool] = True
+    supports_repost: ClassVar[bool] = False
+    # Whether the network is reached over HTTP (False: Sandbox and Website feed, which
+    # live inside Annexe).
+    remote: ClassVar[bool] = True
+
+    def new_key(self, publication_uuid: str, now: datetime) -> str:
+        """The idempotency key the network will see, chosen once per publication."""
+        return publication_uuid
+
+    def publish(self, account: Account, request: PublishRequest) -> RemotePost:
+        raise NotImplementedError
+
+    def find(
+        self, account: Account, request: PublishRequest, *, since: datetime
+    ) -> RemotePost | None:
+        """The post published by an earlier attempt of `request` (sent after `since`),
+        or None when there is none."""
+        raise NotImplementedError
+
+    def delete(self, account: Account, post: RemotePost) -> None:
+        """Delete the post; a post already gone is not an error."""
+        raise NotImplementedError
+
+    def repost(self, account: Account, original: RemotePost, *, key: str) -> RemotePost:
+        """Boost/repost `original` (published by another account) from `account`."""
+        raise NotImplementedError
+
+    def find_repost(self, account: Account, original: RemotePost, *, key: str) -> RemotePost | None:
+        raise NotImplementedError
+
+    def verify(self, account: Account) -> AccountInfo:
+        """Check the credentials still work; who the account is."""
+        raise NotImplementedError
+
+    def fetch_metrics(
+        self, account: Account, posts: list[RemotePost], *, now: datetime | None = None
+    ) -> dict[str, Metrics]:
+        """Counts per `remote_id` (batched where the network allows)."""
+        raise NotImplementedError
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
