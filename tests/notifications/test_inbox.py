@@ -29,7 +29,7 @@ def test_the_bell_shows_the_unread_count(client, library):
     _one(user, library)
     client.force_login(user)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home"), follow=True).content.decode()
 
     assert reverse("notifications:inbox") in html
     assert "Notifications : 2 non lues" in html
