@@ -3,11 +3,15 @@
 Load them with ``pytest_plugins = ["tests.fakes.fixtures"]`` in the root
 ``tests/conftest.py`` (or import the fixtures into a conftest).
 
-- ``fake_mastodon`` / ``fake_bluesky``: a fake with default settings, started
-  in a thread for the test and stopped after it.
-- ``fake_mastodon_factory`` / ``fake_bluesky_factory``: call with constructor
-  options (``max_characters=100``, ``media_processing_seconds=1``,
-  ``latency=0.05``…) to start as many fakes as a test needs.
+- ``fake_mastodon`` / ``fake_bluesky`` / ``fake_graph`` (Facebook, Instagram,
+  Threads): a fake with default settings, started in a thread for the test
+  and stopped after it.
+- ``fake_mastodon_factory`` / ``fake_bluesky_factory`` /
+  ``fake_graph_factory``: call with constructor options
+  (``max_characters=100``, ``ig_processing_polls=3``, ``latency=0.05``…) to
+  start as many fakes as a test needs.
+- ``fake_media_host``: serves image bytes on loopback, standing for the public
+  media URLs that Meta and Google download (``host.add_image(path, w, h)``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import pytest
 
 from tests.fakes.base import FakeServer
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.graph import FakeGraph
 from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.remote_media import FakeMediaHost
 
 
 def _factory(cls: type[FakeServer]) -> Iterator[Callable[..., Any]]:
@@ -53,3 +59,19 @@ def fake_mastodon(fake_mastodon_factory: Callable[..., FakeMastodon]) -> FakeMas
 @pytest.fixture
 def fake_bluesky(fake_bluesky_factory: Callable[..., FakeBluesky]) -> FakeBluesky:
     return fake_bluesky_factory()
+
+
+@pytest.fixture
+def fake_graph_factory() -> Iterator[Callable[..., FakeGraph]]:
+    yield from _factory(FakeGraph)
+
+
+@pytest.fixture
+def fake_graph(fake_graph_factory: Callable[..., FakeGraph]) -> FakeGraph:
+    return fake_graph_factory()
+
+
+@pytest.fixture
+def fake_media_host() -> Iterator[FakeMediaHost]:
+    with FakeMediaHost() as host:
+        yield host

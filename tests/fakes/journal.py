@@ -1,7 +1,8 @@
 """The journal: every request a fake received and what it answered.
 
 Secrets never enter the journal in clear: the ``Authorization`` header and
-secret fields (passwords, client secrets, tokens) are replaced by a
+secret fields (passwords, client secrets, tokens), in bodies and in query
+strings (the Graph API takes ``access_token`` in the query), are replaced by a
 fingerprint, ``sha256:<12 hex>`` of the value. ``fingerprint(token)`` gives the
 same string, so a test can still assert which credential a request carried.
 """
@@ -26,6 +27,10 @@ SECRET_FIELDS = frozenset(
         "accessJwt",
         "refreshJwt",
         "authFactorToken",
+        "refresh_token",
+        "fb_exchange_token",
+        "input_token",
+        "client_assertion",
     }
 )
 TEXT_BODY_LIMIT = 4096
@@ -130,7 +135,7 @@ class Journal:
                 time=time.time(),
                 method=request.method,
                 path=request.path,
-                query={k: list(v) for k, v in request.query.items()},
+                query=redact({k: list(v) for k, v in request.query.items()}),
                 headers=headers,
                 body_size=len(request.body),
                 content_type=request.content_type,
