@@ -268,6 +268,11 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=25)
+# The photo pipeline (posts.images): the largest image decoded (JPEGs bigger than needed
+# are decoded at reduced scale), the long side of the copy kept, and of the copies sent.
+MEDIA_MAX_MEGAPIXELS = env.int("MEDIA_MAX_MEGAPIXELS", default=50)
+MEDIA_MAX_SIDE = env.int("MEDIA_MAX_SIDE", default=4096)
+MEDIA_RENDITION_MAX_SIDE = env.int("MEDIA_RENDITION_MAX_SIDE", default=2048)
 
 # --- Email -------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

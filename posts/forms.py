@@ -4,15 +4,18 @@ networks/ (through posts.checks), never from here."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
-from posts.models import PostState
+from networks import NETWORK_CHOICES
+from posts.models import EditorialLine, Media, PostState
 from posts.selectors import editorial_lines_for
 
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
@@ -128,3 +131,100 @@ class PostFilterForm(forms.Form):
         self.fields["editorial_line"].queryset = lines
         self.fields["author"].queryset = authors
         self.fields["network"].choices = [("", _("Tous")), *networks]
+
+
+class MediaForm(forms.ModelForm):
+    """What people say about a photo: its description, credit and image rights."""
+
+    class Meta:
+        model = Media
+        fields = ["alt_text", "credit", "people_recognisable", "consent_recorded", "consent_note"]
+        widgets = {"alt_text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "people_recognisable": _(
+                "Cochez si on reconnaît quelqu'un : il faut alors son autorisation écrite."
+            ),
+            "consent_note": _("Où est rangée l'autorisation, qui l'a recueillie, ses limites…"),
+        }
+
+
+class AltTextForm(forms.Form):
+    alt_text = forms.CharField(
+        label=_("Texte alternatif"), required=False, max_length=2000, widget=forms.Textarea
+    )
+
+
+class EditorialLineForm(forms.ModelForm):
+    class Meta:
+        model = EditorialLine
+        fields = ["name", "colour", "description", "position", "is_active"]
+        widgets = {
+            "colour": forms.TextInput(attrs={"type": "color"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "position": forms.NumberInput(attrs={"min": 0, "max": 999}),
+        }
+
+    def clean_colour(self) -> str:
+        colour = self.cleaned_data["colour"].strip()
+        if not COLOUR.fullmatch(colour):
+            raise forms.ValidationError(_("Une couleur s'écrit #rrggbb, par exemple #1d4e89."))
+        return colour.lower()
+
+
+class CharterForm(forms.Form):
+    """The charter: general text, one section per network, checkable house rules."""
+
+    body = forms.CharField(
+        label=_("Charte générale"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Ton, ce que l'on publie et ce que l'on ne publie pas, quand utiliser quelle "
+            "ligne éditoriale. Mise en forme Markdown : **gras**, *italique*, listes avec -."
+        ),
+    )
+    house_hashtags = forms.CharField(
+        label=_("Hashtags maison"),
+        required=False,
+        max_length=500,
+        help_text=_("Séparés par des espaces, ex. #MédiathèqueJulesVerne #LireEnOise."),
+    )
+    signature = forms.CharField(label=_("Signature"), required=False, max_length=200)
+    signature_networks = forms.MultipleChoiceField(
+        label=_("Réseaux où la signature est attendue"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Ce qui change dans cette version"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signature_networks"].choices = NETWORK_CHOICES
+        for key, name in NETWORK_CHOICES:
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=_("Pour %(network)s") % {"network": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def section_fields(self):
+        return [self[f"section_{key}"] for key, _name in NETWORK_CHOICES]
+
+    def sections(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"section_{key}", "") for key, _name in NETWORK_CHOICES}
+
+    @classmethod
+    def initial_from(cls, version) -> dict:
+        if version is None:
+            return {}
+        initial = {
+            "body": version.body,
+            "house_hashtags": version.house_hashtags,
+            "signature": version.signature,
+            "signature_networks": version.signature_networks,
+        }
+        for key, text in (version.sections or {}).items():
+            initial[f"section_{key}"] = text
+        return initial

@@ -101,6 +101,16 @@ class PostFactory(factory.django.DjangoModelFactory):
     body = "Nouveautés de la semaine à la médiathèque !"
 
 
+class CharterVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "posts.CharterVersion"
+
+    library = factory.SubFactory(LibraryFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    body = "Un ton chaleureux, jamais institutionnel."
+    house_hashtags = "#MédiathèqueTest"
+
+
 class PostTargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "posts.PostTarget"

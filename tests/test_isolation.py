@@ -10,13 +10,31 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from libraries.models import Role
-from tests.factories import MembershipFactory, PostFactory, member
+from tests.factories import (
+    CharterVersionFactory,
+    EditorialLineFactory,
+    MediaFactory,
+    MembershipFactory,
+    PostFactory,
+    member,
+)
 
 # url name -> (methods to try, builder(network) -> kwargs)
 ISOLATION_CASES = {
     "libraries:member_change": (("post",), lambda net: {"pk": MembershipFactory(library=net.b).pk}),
     "posts:detail": (("get",), lambda net: {"pk": PostFactory(library=net.b).pk}),
     "posts:edit": (("get", "post"), lambda net: {"pk": PostFactory(library=net.b).pk}),
+    "posts:media_edit": (("get", "post"), lambda net: {"pk": MediaFactory(library=net.b).pk}),
+    "posts:media_alt": (("post",), lambda net: {"pk": MediaFactory(library=net.b).pk}),
+    "posts:media_delete": (("post",), lambda net: {"pk": MediaFactory(library=net.b).pk}),
+    "posts:editorial_line_edit": (
+        ("post",),
+        lambda net: {"pk": EditorialLineFactory(library=net.b).pk},
+    ),
+    "posts:charter_version": (
+        ("get",),
+        lambda net: {"pk": CharterVersionFactory(library=net.b).pk},
+    ),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check

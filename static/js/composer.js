@@ -5,7 +5,69 @@
 (function () {
   "use strict";
   var form = document.getElementById("composer");
-  if (!form || !window.localStorage) return;
+  if (!form) return;
+
+  // --- Network tabs (WAI-ARIA tabs: arrows, Home, End; one panel shown) ------------------
+  var activeKey = null;
+  function initTabs() {
+    var list = document.getElementById("network-tablist");
+    if (!list) return;
+    var tabs = Array.prototype.slice.call(list.querySelectorAll("[role=tab]"));
+    var keys = tabs.map(function (tab) { return tab.getAttribute("data-tab"); });
+    if (keys.indexOf(activeKey) < 0) activeKey = keys.length ? keys[0] : null;
+    document.querySelectorAll(".network-panel").forEach(function (panel) {
+      panel.hidden = panel.getAttribute("data-panel") !== activeKey;
+    });
+    tabs.forEach(function (tab) {
+      var on = tab.getAttribute("data-tab") === activeKey;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+    });
+    return tabs;
+  }
+  function select(key, focus) {
+    activeKey = key;
+    var tabs = initTabs() || [];
+    if (focus) {
+      tabs.forEach(function (tab) { if (tab.getAttribute("data-tab") === key) tab.focus(); });
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest("#network-tablist [role=tab]");
+    if (tab) select(tab.getAttribute("data-tab"), false);
+  });
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest("#network-tablist [role=tab]");
+    if (!tab) return;
+    var tabs = Array.prototype.slice.call(tab.parentNode.querySelectorAll("[role=tab]"));
+    var index = tabs.indexOf(tab);
+    var next = null;
+    if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
+    else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+    else if (event.key === "Home") next = tabs[0];
+    else if (event.key === "End") next = tabs[tabs.length - 1];
+    if (next) {
+      event.preventDefault();
+      select(next.getAttribute("data-tab"), true);
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", function () { initTabs(); });
+  initTabs();
+
+  // "Start from the common text" in a network's tab.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-master]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy-master"));
+    var master = document.getElementById("id_body");
+    if (field && master) {
+      field.value = master.value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.focus();
+    }
+  });
+
+  if (!window.localStorage) return;
 
   var PREFIX = "annexe:draft:";
   var key = PREFIX + form.getAttribute("data-draft-key");

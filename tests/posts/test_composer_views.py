@@ -50,7 +50,7 @@ def test_bad_input_keeps_everything_typed(client, network):
     )
 
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Un texte précieux" in html
     assert "pas une adresse" in html
     assert not Post.objects.exists()
