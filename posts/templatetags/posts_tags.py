@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from networks import UnknownNetwork, get_network
 from networks import text as textlib
 
 register = template.Library()
@@ -76,3 +77,14 @@ def utm_vals(network_key: str, url: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(str(key)) if mapping else None
+
+
+@register.filter
+def network_names(keys) -> list[str]:
+    names = []
+    for key in keys or ():
+        try:
+            names.append(str(get_network(key).name))
+        except UnknownNetwork:
+            names.append(key)
+    return names

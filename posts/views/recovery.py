@@ -101,7 +101,8 @@ def csrf_failure(request, reason: str = ""):
     """CSRF_FAILURE_VIEW: a refused form that carried text gets the recovery page with a
     fresh token; anything else gets Django's usual 403 page."""
     if request.method == "POST" and has_text(request):
-        return recovery_page(request, reason="csrf", status=403)
+        logged_in = getattr(request, "user", None) and request.user.is_authenticated
+        return recovery_page(request, reason="csrf" if logged_in else "session", status=403)
     return django_csrf_failure(request, reason=reason)
 
 

@@ -48,6 +48,9 @@
             target.insertAdjacentHTML("beforeend", html);
             var added = target.lastElementChild;
             if (window.htmx && added) window.htmx.process(added);
+            // New photos go last: number their order after the others.
+            var position = added && added.querySelector("input[name^=media_position-]");
+            if (position) position.value = target.children.length;
             var empty = target.querySelector(".empty");
             if (empty) empty.remove();
             li.textContent = file.name + " — " + (zone.getAttribute("data-done") || "OK");
