@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "libraries",
     "notifications",
     "posts",
+    "validation",
     "publishing",
 ]
 

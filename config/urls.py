@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/", include("libraries.urls")),
     path("posts/", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("validation/", include("validation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -57,3 +57,9 @@ def on_postgres(settings):
         connection.vendor == "postgresql",
         "run with CI=true make test, or DATABASE_URL=postgres://postgres@127.0.0.1:5432/annexe",
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users: hash their passwords fast (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -120,6 +120,46 @@ class PostTargetFactory(factory.django.DjangoModelFactory):
     account = None
 
 
+# --- validation ----------------------------------------------------------------
+class ChainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "validation.Chain"
+
+    library = factory.SubFactory(LibraryFactory)
+    editorial_line = None
+    requires_validation = True
+
+
+class ChainLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "validation.ChainLevel"
+        skip_postgeneration_save = True
+
+    chain = factory.SubFactory(ChainFactory)
+    position = factory.Sequence(lambda n: n)
+    name = factory.LazyAttribute(lambda level: level.validation_level or "Étape")
+    validation_level = ""
+    require_all = False
+
+    @factory.post_generation
+    def people(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.people.set(extracted)
+
+
+def chain_of(library: Library, *levels, editorial_line=None):
+    """A chain of `library` whose levels are validation level names, or dicts of
+    ChainLevel fields (e.g. {"name": "Élus", "people": [u1, u2], "require_all": True}).
+    No levels: a "no validation" chain."""
+    chain = ChainFactory(
+        library=library, editorial_line=editorial_line, requires_validation=bool(levels)
+    )
+    for position, level in enumerate(levels):
+        fields = {"validation_level": level} if isinstance(level, str) else dict(level)
+        ChainLevelFactory(chain=chain, position=position, **fields)
+    return chain
+
+
 # --- publishing ----------------------------------------------------------------
 class SocialAccountFactory(factory.django.DjangoModelFactory):
     class Meta:

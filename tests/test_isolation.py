@@ -19,8 +19,47 @@ from tests.factories import (
     member,
 )
 
+
+def _post_of_b(net) -> dict:
+    return {"pk": PostFactory(library=net.b, author=member(net.b)).pk}
+
+
+def _absence_of_b(net) -> dict:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from validation.models import Absence
+
+    now = timezone.now()
+    absence = Absence.objects.create(
+        library=net.b,
+        user=member(net.b, Role.VALIDATOR, "Direction"),
+        substitute=member(net.b, Role.VALIDATOR),
+        starts_at=now,
+        ends_at=now + dt.timedelta(days=2),
+    )
+    return {"pk": absence.pk}
+
+
 # url name -> (methods to try, builder(network) -> kwargs)
 ISOLATION_CASES = {
+    "validation:review": (("get",), _post_of_b),
+    "validation:decide": (("post",), _post_of_b),
+    "validation:submit": (("post",), _post_of_b),
+    "validation:withdraw": (("post",), _post_of_b),
+    "validation:reopen": (("post",), _post_of_b),
+    "validation:force": (("post",), _post_of_b),
+    "validation:comment": (("post",), _post_of_b),
+    "validation:absence_cancel": (("post",), _absence_of_b),
+    "validation:chain_edit_default": (("get", "post"), lambda net: {"library": net.b.slug}),
+    "validation:chain_edit_line": (
+        ("get", "post"),
+        lambda net: {
+            "library": net.b.slug,
+            "line": EditorialLineFactory(library=net.b).pk,
+        },
+    ),
     "libraries:member_change": (("post",), lambda net: {"pk": MembershipFactory(library=net.b).pk}),
     "posts:detail": (("get",), lambda net: {"pk": PostFactory(library=net.b).pk}),
     "posts:edit": (("get", "post"), lambda net: {"pk": PostFactory(library=net.b).pk}),
