@@ -3,6 +3,7 @@ text) and per-network variants, in one transaction with one content-change signa
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,8 @@ from posts.models import Post, PostVariant, VariantMedia
 from posts.rules import can_edit_post
 from posts.services.media import media_set_alt_texts
 from posts.services.posts import _set_media, _set_targets, notify_content_change
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # posts.composer imports posts.services: no import cycle at runtime
     from posts.composer import ComposerInput, VariantDraft
@@ -63,7 +66,34 @@ def post_save_composed(
             _set_variant(post, draft)
         if before is not None:
             notify_content_change(post=post, by=by, previous_snapshot=before)
+        _prepare_renditions_on_commit(post, composed)
     return post
+
+
+def _prepare_renditions_on_commit(post: Post, composed: ComposerInput) -> None:
+    """Renditions for the networks targeted are made in the background after the save,
+    so that publishing does not wait for them."""
+    from posts.tasks import media_prepare_renditions
+
+    networks = sorted({target.network for target in composed.targets})
+    if not networks or not composed.media:
+        return
+    plan = {}
+    for media in composed.media:
+        plan[media.pk] = [
+            [key, (composed.variants[key].image_fit if key in composed.variants else "pad")]
+            for key in networks
+        ]
+
+    def enqueue() -> None:
+        # An optimisation only: publishing makes missing renditions itself.
+        try:
+            for pk, targets in plan.items():
+                media_prepare_renditions.delay(pk, targets)
+        except Exception:
+            logger.warning("could not enqueue renditions for post %s", post.pk, exc_info=True)
+
+    transaction.on_commit(enqueue)
 
 
 def _set_variant(post: Post, draft: VariantDraft) -> None:

@@ -151,3 +151,17 @@ def test_list_query_count_does_not_grow_with_posts(client, network, django_asser
     # 14 for the page, +3 for the shell: the notification bell (unread count) and the
     # "À valider" badge (the user's current substitutions, then the count).
     assert len(small.captured_queries) <= 17, [q["sql"] for q in small.captured_queries]
+
+
+def test_post_page_says_what_each_network_thinks(client, network):
+    agent = member(network.a)
+    post = PostFactory(library=network.a, author=agent, body="Lecture " * 40)
+    PostTargetFactory(post=post, network="x")
+    PostTargetFactory(post=post, network="mastodon")
+    client.force_login(agent)
+
+    html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
+
+    assert "Prête pour chaque réseau ?" in html
+    assert "X : le texte dépasse 280 caractères (320)." in html
+    assert "1 problème à corriger avant la publication." in html
