@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "notifications",
     "posts",
     "validation",
+    "editorial_calendar",
     "publishing",
 ]
 

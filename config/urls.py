@@ -16,6 +16,7 @@ urlpatterns = [
     path("posts/", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
     path("validation/", include("validation.urls")),
+    path("calendar/", include("editorial_calendar.urls")),
     path("admin/", admin.site.urls),
 ]
 

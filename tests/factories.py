@@ -1,5 +1,7 @@
 """factory_boy factories, grouped by app in dependency order."""
 
+import datetime as dt
+
 import factory
 from django.utils.text import slugify
 
@@ -158,6 +160,29 @@ def chain_of(library: Library, *levels, editorial_line=None):
         fields = {"validation_level": level} if isinstance(level, str) else dict(level)
         ChainLevelFactory(chain=chain, position=position, **fields)
     return chain
+
+
+# --- editorial_calendar --------------------------------------------------------
+class PostingSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "editorial_calendar.PostingSlot"
+
+    library = factory.SubFactory(LibraryFactory)
+    network = "mastodon"
+    account = None
+    weekday = 1
+    time = dt.time(10, 0)
+
+
+class NotableDateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "editorial_calendar.NotableDate"
+
+    library = factory.SubFactory(LibraryFactory)
+    title = factory.Sequence(lambda n: f"Date clé {n}")
+    kind = "cultural"
+    start_date = dt.date(2026, 6, 21)
+    end_date = factory.LazyAttribute(lambda d: d.start_date)
 
 
 # --- publishing ----------------------------------------------------------------

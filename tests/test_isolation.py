@@ -15,7 +15,9 @@ from tests.factories import (
     EditorialLineFactory,
     MediaFactory,
     MembershipFactory,
+    NotableDateFactory,
     PostFactory,
+    PostingSlotFactory,
     member,
 )
 
@@ -74,6 +76,20 @@ ISOLATION_CASES = {
         ("get",),
         lambda net: {"pk": CharterVersionFactory(library=net.b).pk},
     ),
+    "editorial_calendar:post_move": (("post",), lambda net: {"pk": PostFactory(library=net.b).pk}),
+    "editorial_calendar:post_queue": (("post",), lambda net: {"pk": PostFactory(library=net.b).pk}),
+    "editorial_calendar:slot_delete": (
+        ("post",),
+        lambda net: {"pk": PostingSlotFactory(library=net.b).pk},
+    ),
+    "editorial_calendar:notable_date_edit": (
+        ("get", "post"),
+        lambda net: {"pk": NotableDateFactory(library=net.b).pk},
+    ),
+    "editorial_calendar:notable_date_delete": (
+        ("post",),
+        lambda net: {"pk": NotableDateFactory(library=net.b).pk},
+    ),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check
@@ -84,6 +100,9 @@ EXEMPT = {
     # administrators included (tests/notifications/test_inbox.py).
     "notifications:open": "owned by its recipient; tests/notifications/test_inbox.py",
     "notifications:mark_read": "owned by its recipient; tests/notifications/test_inbox.py",
+    "editorial_calendar:feed": "private iCal feed: a secret, revocable token per person and "
+    "library; the owner's access is re-checked on each request (tests/editorial_calendar/"
+    "test_ical.py)",
 }
 
 
