@@ -4,6 +4,8 @@ The live counters, checks and previews are rendered by `composer_check` as peopl
 (htmx, debounced); the rules themselves live in networks/ and posts.charter.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -43,7 +45,7 @@ def _editable(request, pk) -> dict:
 
 def _compose(request, *, library, post: Post | None):
     if request.method != "POST":
-        form = PostFieldsForm(library=library, initial=_initial(post))
+        form = PostFieldsForm(library=library, initial=_initial(post) or _requested_time(request))
         return _render(request, library, post, form, composer.from_post(post))
     form = PostFieldsForm(request.POST, library=library)
     uploaded, refused = services.media_upload_many(
@@ -67,6 +69,17 @@ def _initial(post: Post | None) -> dict:
     if post is None:
         return {}
     return {name: getattr(post, name) for name in PostFieldsForm.base_fields}
+
+
+def _requested_time(request) -> dict:
+    """?scheduled_at=2026-03-10T10:00 (the library's wall-clock time): the calendar's
+    "click on an empty slot starts a new post at that time". Anything else is ignored."""
+    value = request.GET.get("scheduled_at", "")[:16]
+    try:
+        dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return {}
+    return {"scheduled_at": value}
 
 
 def _render(request, library, post, form, composed, *, refused=(), status=200):

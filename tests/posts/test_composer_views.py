@@ -145,3 +145,13 @@ def test_get_without_session_goes_to_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_calendar_starts_a_new_post_at_a_chosen_time(client, network):
+    client.force_login(member(network.a))
+
+    page = client.get(reverse("posts:new"), {"scheduled_at": "2026-03-29T09:00"}).content.decode()
+    junk = client.get(reverse("posts:new"), {"scheduled_at": "<script>"})
+
+    assert 'value="2026-03-29T09:00"' in page
+    assert junk.status_code == 200 and "&lt;script&gt;" not in junk.content.decode()
