@@ -43,5 +43,5 @@ def register() -> None:
         key="calendar",
         template="editorial_calendar/_post_panel.html",
         context=post_panel_context,
-        order=20,
+        order=30,
     )

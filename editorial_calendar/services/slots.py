@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -15,14 +13,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from editorial_calendar import rules
 from editorial_calendar.badges import network_name
-from editorial_calendar.models import DailyCap, PostingSlot
+from editorial_calendar.models import DailyCap, PostingSlot, Weekday
 from editorial_calendar.queue import channel_of
 from editorial_calendar.services.schedule import MoveRefused, _apply, _slots, queue_slot_for
 from libraries.models import Library
 from libraries.selectors import access_for, access_tree
+from notifications.services import notify
 from posts.models import Post, PostTarget
-
-logger = logging.getLogger(__name__)
 
 
 def _check_admin(by: User, library_id: int) -> None:
@@ -138,14 +135,6 @@ def _slot_description(slot: PostingSlot) -> dict:
 
 def _tell_authors(moved, description: dict, library: Library) -> None:
     """Notify each author of the posts moved (or left without a slot)."""
-    if not moved:
-        return
-    if not apps.is_installed("notifications"):
-        logger.info("re-slotted %s posts; notifications app not installed", len(moved))
-        return
-    from editorial_calendar.models import Weekday
-    from notifications.services import notify
-
     for post, old, new in moved:
         with translation.override(getattr(post.author, "language", None) or "fr"):
             tz = post.library.tzinfo

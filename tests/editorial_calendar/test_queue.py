@@ -12,6 +12,7 @@ from editorial_calendar.models import DailyCap
 from editorial_calendar.queue import Channel, Occupancy, next_free_slot
 from editorial_calendar.services import MoveRefused, post_add_to_queue, slot_delete
 from libraries.models import Role
+from notifications.models import Notification
 from tests.editorial_calendar.conftest import paris
 from tests.factories import (
     PostFactory,
@@ -249,7 +250,7 @@ def test_the_queue_endpoint_answers_with_the_new_date(client, network, now):
 
 
 @pytest.mark.django_db
-def test_removing_a_slot_reslots_its_posts_and_tells_their_authors(network, now, monkeypatch):
+def test_removing_a_slot_reslots_its_posts_and_tells_their_authors(network, now):
     admin = member(network.a, Role.ADMINISTRATOR)
     agent = member(network.a)
     tuesday = PostingSlotFactory(library=network.a, network="mastodon", weekday=1, time=dt.time(10))
@@ -262,12 +263,6 @@ def test_removing_a_slot_reslots_its_posts_and_tells_their_authors(network, now,
         library=network.a, state="published", scheduled_at=paris(2026, 3, 3, 10)
     )
     PostTargetFactory(post=published, network="mastodon")
-    told = []
-    monkeypatch.setattr(
-        "editorial_calendar.services.slots._tell_authors",
-        lambda moved, description, library: told.extend(moved),
-    )
-
     moved = slot_delete(slot=tuesday, by=admin)
 
     on_tuesday.refresh_from_db()
@@ -275,29 +270,44 @@ def test_removing_a_slot_reslots_its_posts_and_tells_their_authors(network, now,
     assert moved == [(on_tuesday, paris(2026, 3, 12, 10))]
     assert on_tuesday.scheduled_at == paris(2026, 3, 12, 10)  # the next Thursday slot
     assert elsewhere.scheduled_at == paris(2026, 3, 10, 15)  # not on the slot: untouched
-    assert [(post.pk, old, new) for post, old, new in told] == [
-        (on_tuesday.pk, paris(2026, 3, 10, 10), paris(2026, 3, 12, 10))
-    ]
+    told = Notification.objects.get()
+    assert told.recipient == agent and told.library == network.a
+    assert told.url == f"/posts/{on_tuesday.pk}/"
+    assert "mardi à 10:00" in told.body
+    assert "10 mars 2026 10:00" in told.body and "12 mars 2026 10:00" in told.body
 
 
 @pytest.mark.django_db
-def test_removing_the_last_slot_keeps_the_date_and_says_so(network, now, monkeypatch):
+def test_removing_the_last_slot_keeps_the_date_and_says_so(network, now):
     admin = member(network.a, Role.ADMINISTRATOR)
     only = PostingSlotFactory(library=network.a, network="mastodon", weekday=1, time=dt.time(10))
     post = PostFactory(library=network.a, scheduled_at=paris(2026, 3, 10, 10))
     PostTargetFactory(post=post, network="mastodon")
-    told = []
-    monkeypatch.setattr(
-        "editorial_calendar.services.slots._tell_authors",
-        lambda moved, description, library: told.extend(moved),
-    )
-
     moved = slot_delete(slot=only, by=admin)
 
     post.refresh_from_db()
     assert moved == [(post, None)]
     assert post.scheduled_at == paris(2026, 3, 10, 10)
-    assert [(p.pk, new) for p, _old, new in told] == [(post.pk, None)]
+    told = Notification.objects.get(recipient=post.author)
+    assert "n'a plus de créneau" in told.title
+
+
+@pytest.mark.django_db
+def test_an_english_speaking_author_is_told_in_english(network, now):
+    admin = member(network.a, Role.ADMINISTRATOR)
+    author = member(network.a, language="en")
+    slot = PostingSlotFactory(library=network.a, network="mastodon", weekday=1, time=dt.time(10))
+    PostingSlotFactory(library=network.a, network="mastodon", weekday=3, time=dt.time(10))
+    post = PostFactory(
+        library=network.a, author=author, title="Storytime", scheduled_at=paris(2026, 3, 10, 10)
+    )
+    PostTargetFactory(post=post, network="mastodon")
+
+    slot_delete(slot=slot, by=admin)
+
+    told = Notification.objects.get(recipient=author)
+    assert told.title == "“Storytime” moves to another slot"
+    assert "Tuesday" in told.body
 
 
 @pytest.mark.django_db
