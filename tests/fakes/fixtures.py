@@ -4,10 +4,10 @@ Load them with ``pytest_plugins = ["tests.fakes.fixtures"]`` in the root
 ``tests/conftest.py`` (or import the fixtures into a conftest).
 
 - ``fake_mastodon`` / ``fake_bluesky`` / ``fake_graph`` (Facebook, Instagram,
-  Threads): a fake with default settings, started in a thread for the test
+  Threads) / ``fake_linkedin``: a fake with default settings, started in a thread for the test
   and stopped after it.
 - ``fake_mastodon_factory`` / ``fake_bluesky_factory`` /
-  ``fake_graph_factory``: call with constructor options
+  ``fake_graph_factory`` / ``fake_linkedin_factory``: call with constructor options
   (``max_characters=100``, ``ig_processing_polls=3``, ``latency=0.05``…) to
   start as many fakes as a test needs.
 - ``fake_media_host``: serves image bytes on loopback, standing for the public
@@ -24,6 +24,7 @@ import pytest
 from tests.fakes.base import FakeServer
 from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.graph import FakeGraph
+from tests.fakes.linkedin import FakeLinkedIn
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.remote_media import FakeMediaHost
 
@@ -75,3 +76,13 @@ def fake_graph(fake_graph_factory: Callable[..., FakeGraph]) -> FakeGraph:
 def fake_media_host() -> Iterator[FakeMediaHost]:
     with FakeMediaHost() as host:
         yield host
+
+
+@pytest.fixture
+def fake_linkedin_factory() -> Iterator[Callable[..., FakeLinkedIn]]:
+    yield from _factory(FakeLinkedIn)
+
+
+@pytest.fixture
+def fake_linkedin(fake_linkedin_factory: Callable[..., FakeLinkedIn]) -> FakeLinkedIn:
+    return fake_linkedin_factory()
