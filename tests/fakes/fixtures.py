@@ -3,11 +3,10 @@
 Load them with ``pytest_plugins = ["tests.fakes.fixtures"]`` in the root
 ``tests/conftest.py`` (or import the fixtures into a conftest).
 
-- ``fake_mastodon`` / ``fake_bluesky`` / ``fake_graph`` (Facebook, Instagram,
-  Threads) / ``fake_linkedin``: a fake with default settings, started in a thread for the test
-  and stopped after it.
-- ``fake_mastodon_factory`` / ``fake_bluesky_factory`` /
-  ``fake_graph_factory`` / ``fake_linkedin_factory``: call with constructor options
+- ``fake_<network>`` for ``mastodon``, ``bluesky``, ``graph`` (Facebook,
+  Instagram, Threads), ``linkedin``, ``x``, ``google_business``: a fake with
+  default settings, started in a thread for the test and stopped after it.
+- ``fake_<network>_factory``: call with constructor options
   (``max_characters=100``, ``ig_processing_polls=3``, ``latency=0.05``…) to
   start as many fakes as a test needs.
 - ``fake_media_host``: serves image bytes on loopback, standing for the public
@@ -27,6 +26,7 @@ from tests.fakes.graph import FakeGraph
 from tests.fakes.linkedin import FakeLinkedIn
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.remote_media import FakeMediaHost
+from tests.fakes.x import FakeX
 
 
 def _factory(cls: type[FakeServer]) -> Iterator[Callable[..., Any]]:
@@ -86,3 +86,13 @@ def fake_linkedin_factory() -> Iterator[Callable[..., FakeLinkedIn]]:
 @pytest.fixture
 def fake_linkedin(fake_linkedin_factory: Callable[..., FakeLinkedIn]) -> FakeLinkedIn:
     return fake_linkedin_factory()
+
+
+@pytest.fixture
+def fake_x_factory() -> Iterator[Callable[..., FakeX]]:
+    yield from _factory(FakeX)
+
+
+@pytest.fixture
+def fake_x(fake_x_factory: Callable[..., FakeX]) -> FakeX:
+    return fake_x_factory()

@@ -299,6 +299,11 @@ class GraphControlsMixin:
                     if isinstance(value, list) and key.endswith(("metrics", "formats"))
                     else value,
                 )
-            self.app_budget = RateBudget(self.config.app_call_limit, self.config.app_call_window)
-            self.page_budget = RateBudget(self.config.page_call_limit, self.config.page_call_window)
-            self.ig_budget = RateBudget(self.config.ig_call_limit, self.config.ig_call_window)
+            if any("_call_" in key for key in options):
+                self.app_budget = RateBudget(
+                    self.config.app_call_limit, self.config.app_call_window
+                )
+                self.page_budget = RateBudget(
+                    self.config.page_call_limit, self.config.page_call_window
+                )
+                self.ig_budget = RateBudget(self.config.ig_call_limit, self.config.ig_call_window)

@@ -143,4 +143,5 @@ class LinkedInControlsMixin:
                 if not hasattr(self.config, key):
                     raise KeyError(f"unknown option {key!r}")
                 setattr(self.config, key, value)
-            self._make_budgets()
+            if any(key.endswith("_daily_limit") for key in options):
+                self._make_budgets()
