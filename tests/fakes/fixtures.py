@@ -22,6 +22,7 @@ import pytest
 
 from tests.fakes.base import FakeServer
 from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.google_business import FakeGoogleBusiness
 from tests.fakes.graph import FakeGraph
 from tests.fakes.linkedin import FakeLinkedIn
 from tests.fakes.mastodon import FakeMastodon
@@ -96,3 +97,15 @@ def fake_x_factory() -> Iterator[Callable[..., FakeX]]:
 @pytest.fixture
 def fake_x(fake_x_factory: Callable[..., FakeX]) -> FakeX:
     return fake_x_factory()
+
+
+@pytest.fixture
+def fake_google_business_factory() -> Iterator[Callable[..., FakeGoogleBusiness]]:
+    yield from _factory(FakeGoogleBusiness)
+
+
+@pytest.fixture
+def fake_google_business(
+    fake_google_business_factory: Callable[..., FakeGoogleBusiness],
+) -> FakeGoogleBusiness:
+    return fake_google_business_factory()
