@@ -21,6 +21,7 @@ from networks.base import (
 )
 from networks.bluesky import Bluesky
 from networks.facebook import Facebook
+from networks.google_business import GoogleBusiness
 from networks.instagram import Instagram
 from networks.linkedin import LinkedIn
 from networks.mastodon import Mastodon
@@ -52,6 +53,7 @@ _NETWORKS: tuple[Network, ...] = (
     X(),
     LinkedIn(),
     Threads(),
+    GoogleBusiness(),
     Sandbox(),
     Website(),
 )

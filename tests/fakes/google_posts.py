@@ -33,6 +33,7 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from networks.google_business import has_phone_number
 from tests.fakes.google_locations import page_of
 from tests.fakes.google_models import (
     GToken,
@@ -53,12 +54,6 @@ if TYPE_CHECKING:
 TOPICS = ("STANDARD", "EVENT", "OFFER")
 ACTIONS = ("BOOK", "ORDER", "SHOP", "LEARN_MORE", "SIGN_UP", "CALL", "GET_OFFER")
 POST_METRICS = ("LOCAL_POST_VIEWS_SEARCH", "LOCAL_POST_ACTIONS_CALL_TO_ACTION", "ALL")
-PHONE_RE = re.compile(r"(?<!\w)(?:\+\d{1,3}[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){3,4}(?!\w)")
-
-
-def has_phone_number(text: str) -> bool:
-    """A run of digits, spaces, dots or dashes holding 9 digits or more (03 20 12 34 56)."""
-    return any(sum(c.isdigit() for c in m.group(0)) >= 9 for m in PHONE_RE.finditer(text))
 
 
 def date_of(value: Any) -> date:

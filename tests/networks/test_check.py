@@ -50,6 +50,7 @@ def test_clean_post_has_no_problem(network):
         ("x", 280),
         ("linkedin", 3000),
         ("threads", 500),
+        ("google_business", 1500),
         ("sandbox", 500),
         ("website", 10_000),
     ],
@@ -136,7 +137,8 @@ def test_instagram_requires_an_image():
 
 
 @pytest.mark.parametrize(
-    ("key", "limit"), [("x", 4), ("bluesky", 4), ("mastodon", 4), ("instagram", 10)]
+    ("key", "limit"),
+    [("x", 4), ("bluesky", 4), ("mastodon", 4), ("instagram", 10), ("google_business", 1)],
 )
 def test_too_many_images(key, limit):
     network = get_network(key)
@@ -292,6 +294,7 @@ def test_registry_order_and_choices():
         "x",
         "linkedin",
         "threads",
+        "google_business",
         "sandbox",
         "website",
     ]

@@ -3,8 +3,8 @@ from the network's rule (see each network module's docstring), written next to i
 
 Columns: `graphemes` is Bluesky, Sandbox and Website (grapheme clusters); `mastodon` is
 graphemes with http(s) URLs = 23 and remote mentions = local part; `utf16` is Facebook,
-Instagram and LinkedIn (UTF-16 code units); `x` is twitter-text v3's weighted length;
-`threads` is graphemes with each emoji counted as its UTF-8 bytes.
+Instagram, LinkedIn and Google Business Profile (UTF-16 code units); `x` is twitter-text
+v3's weighted length; `threads` is graphemes with each emoji counted as its UTF-8 bytes.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ COLUMNS = {
     "facebook": 4,
     "instagram": 4,
     "linkedin": 4,
+    "google_business": 4,
     "x": 5,
     "threads": 6,
 }
