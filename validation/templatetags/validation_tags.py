@@ -9,3 +9,11 @@ register = template.Library()
 def state_label(value: str) -> str:
     """A Post.state value as people read it ("approved" → "Validée")."""
     return _state_label(value)
+
+
+@register.filter
+def network_label(key: str) -> str:
+    """A network key as people read it ("x" → "X", "website" → its name)."""
+    from validation.pages import network_name
+
+    return network_name(key)

@@ -15,6 +15,8 @@ PAGE_SIZE = 50
 def queue(request):
     posts = pages.queue_rows(selectors.queue_for(request.user))
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The navigation badge shows the same count: do not count twice.
+    request._validation_queue_count = page.paginator.count
     return render(request, "validation/queue.html", {"page": page, "now": timezone.now()})
 
 
