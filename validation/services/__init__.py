@@ -16,6 +16,7 @@ from validation.services.chains import chain_clear, chain_save
 from validation.services.deadlines import deadlines_check, post_mark_missed
 from validation.services.publishing import (
     post_cancel,
+    post_check_publishable,
     post_mark_failed,
     post_mark_published,
     post_mark_publishing,
@@ -52,6 +53,7 @@ __all__ = [
     "deadlines_check",
     "post_approve",
     "post_cancel",
+    "post_check_publishable",
     "post_comment",
     "post_force_decision",
     "post_mark_failed",

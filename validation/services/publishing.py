@@ -16,8 +16,9 @@ from posts.content import fingerprint_of, post_snapshot
 from posts.models import Post, PostState
 from validation import rules, selectors
 from validation.errors import ContentNotApproved, IllegalTransition, NotAllowed
-from validation.models import Action
+from validation.models import Action, Review
 from validation.services.transitions import post_lock, post_transition
+from validation.states import PUBLISHABLE
 
 
 def _move(
@@ -55,6 +56,23 @@ def _move(
         )
     post.state = locked.state
     return True
+
+
+def post_check_publishable(*, post: Post) -> None:
+    """Raise unless `post` may go out now: approved through its whole chain (or
+    failed, for a retry) with exactly the approved content. For every path that
+    schedules or publishes ("publish now", a new publication, a retry) before it
+    acts; post_mark_publishing checks the same again under the row lock.
+    IllegalTransition when the post is not approved, ContentNotApproved when its
+    content changed since the approval."""
+    post = Post.objects.get(pk=post.pk)
+    if post.state not in PUBLISHABLE:
+        raise IllegalTransition(post.state, PostState.PUBLISHING, Action.PUBLISHING)
+    review = Review.objects.filter(post=post).first()
+    if review is None or review.approved_fingerprint != fingerprint_of(post_snapshot(post)):
+        raise ContentNotApproved(
+            _("Le contenu de cette publication n'est pas celui qui a été validé.")
+        )
 
 
 def post_mark_publishing(*, post: Post, by: User | None = None) -> bool:
