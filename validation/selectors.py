@@ -128,12 +128,13 @@ def approvals_at(*, post: Post, round: int, position: int) -> frozenset[int]:
 
 
 def last_approval_of(*, post: Post, user: User) -> ReviewEvent | None:
-    """The user's latest approval of this post (in any round), for "what changed since"."""
+    """The user's latest approval of this post (in any round), or their request for
+    changes when it came later, for "what changed since"."""
     return (
         ReviewEvent.objects.filter(
             Q(actor=user) | Q(on_behalf_of=user),
             post=post,
-            action__in=[Action.APPROVE, Action.FORCE_APPROVE],
+            action__in=[Action.APPROVE, Action.FORCE_APPROVE, Action.REQUEST_CHANGES],
         )
         .order_by("-created_at", "-id")
         .first()
