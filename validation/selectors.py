@@ -298,18 +298,22 @@ def queue_for(user: User, *, actor: Actor | None = None) -> QuerySet[Post]:
             & ~Q(author_id=delegation.absent_user_id)
             & _named(delegation.absent_user_id)
         )
+    # Posts whose current level the user already approved (an "all of these people"
+    # level still waiting for others). Not correlated: the database computes it once,
+    # whatever its statistics (a correlated NOT EXISTS was planned as 2,000 × 2,000
+    # on a freshly loaded PostgreSQL table).
     already = ReviewEvent.objects.filter(
-        post=OuterRef("pk"),
-        action=Action.APPROVE,
-        round=OuterRef("review__round"),
-        level_position=OuterRef("review__current_level__position"),
         actor=user,
-    )
+        action=Action.APPROVE,
+        post__state=PostState.PENDING,
+        round=F("post__review__round"),
+        level_position=F("post__review__current_level__position"),
+    ).values("post_id")
     queryset = (
         Post.objects.filter(state=PostState.PENDING, review__current_level__isnull=False)
         .filter(q)
         .exclude(author=user)
-        .exclude(Exists(already))
+        .exclude(pk__in=already)
     )
     return with_deadline(queryset).order_by(
         F("deadline").asc(nulls_last=True), "review__submitted_at", "pk"

@@ -185,3 +185,23 @@ def test_bulk_approve_reports_each_post(client, cast, make_post):
     outcomes = {r.title: r.outcome for r in response.context["results"]}
     assert outcomes == {"La mienne": "refused", "Fraîche": "next_level", "Périmée": "stale"}
     assert ReviewEvent.objects.filter(action=Action.APPROVE).count() == 1
+
+
+def test_an_all_of_these_people_level_leaves_my_queue_once_i_approved(cast, make_post):
+    from tests.factories import chain_of
+    from validation.selectors import queue_for
+
+    chain_of(
+        cast.net.a,
+        {"name": "Élus", "people": [cast.direction, cast.communication], "require_all": True},
+    )
+    post = make_post()
+    services.post_submit(post=post, by=cast.agent)
+    assert list(queue_for(cast.direction)) == [post] == list(queue_for(cast.communication))
+
+    services.post_approve(post=post, by=cast.direction)
+
+    assert list(queue_for(cast.direction)) == []
+    assert list(queue_for(cast.communication)) == [post]
+    services.post_approve(post=post, by=cast.communication)
+    assert Post.objects.get(pk=post.pk).state == S.APPROVED
