@@ -14,6 +14,14 @@ from validation.errors import (
 from validation.services.absences import absence_cancel, absence_create
 from validation.services.chains import chain_clear, chain_save
 from validation.services.deadlines import deadlines_check, post_mark_missed
+from validation.services.decisions import (
+    BulkItem,
+    BulkResult,
+    post_approve,
+    post_reject,
+    post_request_changes,
+    posts_bulk_approve,
+)
 from validation.services.publishing import (
     post_cancel,
     post_check_publishable,
@@ -22,19 +30,13 @@ from validation.services.publishing import (
     post_mark_publishing,
     post_requeue,
 )
+from validation.services.reset import review_reset_for_content_change
 from validation.services.review import (
-    BulkItem,
-    BulkResult,
-    post_approve,
     post_comment,
     post_force_decision,
-    post_reject,
     post_reopen,
-    post_request_changes,
     post_submit,
     post_withdraw,
-    posts_bulk_approve,
-    review_reset_for_content_change,
 )
 from validation.services.transitions import post_transition
 

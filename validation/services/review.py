@@ -1,4 +1,5 @@
-"""The review of a post: submit, decide at each level, withdraw, force, comment, reset.
+"""The review of a post: submit, withdraw, reopen, force, comment; the helpers the
+decisions (validation.services.decisions) and the reset (validation.services.reset) share.
 
 Every function locks the post, checks that the page the person acted on is
 still current (state, step and content fingerprint, when given), asks
@@ -9,7 +10,6 @@ validation.rules, then changes state through post_transition. Forms carry
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from posts.content import fingerprint_of, post_snapshot
 from posts.models import Post, PostState
-from posts.selectors import posts_visible_to
 from validation import rules, selectors
 from validation.errors import IllegalTransition, NotAllowed, StaleAction
 from validation.models import Action, Review, ReviewEvent, ReviewLevel
@@ -145,6 +144,26 @@ def _check_ready(post: Post, snapshot: dict) -> None:
         raise ValidationError(problems)
 
 
+def _move_to(review: Review, level: ReviewLevel | None, **extra) -> None:
+    """Compare-and-set on the review's round and level."""
+    changed = Review.objects.filter(
+        pk=review.pk, round=review.round, current_level_id=review.current_level_id
+    ).update(current_level=level, level_since=timezone.now(), reminded_at=None, **extra)
+    if changed != 1:
+        raise StaleAction(
+            _("Quelqu'un a décidé sur cette publication en même temps que vous."),
+            state=PostState.PENDING,
+        )
+    review.current_level = level
+
+
+def _require_comment(comment: str, message: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": message})
+    return comment
+
+
 @_keeps_caller_in_step
 def post_submit(
     *,
@@ -203,238 +222,6 @@ def post_submit(
         )
         notices.waiting(post, levels[0], selectors.deciders_for_level(post=post, level=levels[0]))
     return post
-
-
-@dataclass(frozen=True)
-class _Decision:
-    post: Post
-    review: Review
-    level: LevelSpec
-    approved_by: frozenset[int]
-    capacity: rules.Capacity
-    snapshot: dict
-    fingerprint: str
-
-
-def _decision(
-    post: Post,
-    by: User,
-    *,
-    expected_state,
-    expected_step,
-    expected_fingerprint,
-    to_state: str,
-    action: str,
-) -> _Decision:
-    """Lock, check freshness and the rules for a decision at the current level."""
-    post, review = post_lock(post.pk)
-    snapshot, fingerprint = _content(post)
-    _check_fresh(
-        post,
-        review,
-        fingerprint,
-        expected_state=expected_state,
-        expected_step=expected_step,
-        expected_fingerprint=expected_fingerprint,
-    )
-    level = selectors.current_level_spec(review)
-    if post.state != PostState.PENDING or level is None:
-        raise IllegalTransition(post.state, to_state, action)
-    approved_by = selectors.approvals_at(post=post, round=review.round, position=level.position)
-    capacity = rules.acting_capacity(
-        selectors.actor_for(by),
-        author_id=post.author_id,
-        library_id=post.library_id,
-        level=level,
-        approved_by=approved_by,
-    )
-    if capacity is None:
-        raise NotAllowed(_why_not(post, by, level, approved_by))
-    return _Decision(post, review, level, approved_by, capacity, snapshot, fingerprint)
-
-
-def _why_not(post: Post, by: User, level: LevelSpec, approved_by: frozenset[int]) -> str:
-    if post.author_id == by.pk:
-        return _("Vous ne pouvez pas valider votre propre publication.")
-    if by.pk in approved_by:
-        return _("Vous avez déjà validé cette étape.")
-    return _("Cette étape (« %(level)s ») ne fait pas partie de celles que vous validez.") % {
-        "level": level.name
-    }
-
-
-def _move_to(review: Review, level: ReviewLevel | None, **extra) -> None:
-    """Compare-and-set on the review's round and level."""
-    changed = Review.objects.filter(
-        pk=review.pk, round=review.round, current_level_id=review.current_level_id
-    ).update(current_level=level, level_since=timezone.now(), reminded_at=None, **extra)
-    if changed != 1:
-        raise StaleAction(
-            _("Quelqu'un a décidé sur cette publication en même temps que vous."),
-            state=PostState.PENDING,
-        )
-    review.current_level = level
-
-
-@_keeps_caller_in_step
-def post_approve(
-    *,
-    post: Post,
-    by: User,
-    comment: str = "",
-    expected_state: str | None = None,
-    expected_step: str | None = None,
-    expected_fingerprint: str | None = None,
-) -> Post:
-    """Approve the post at its current level (for an absent validator when `by`
-    stands in for them). A satisfied level moves the post to the next one (its
-    people are notified); the last one approves the post (its author is told)."""
-    post, _outcome = _approve(
-        post=post,
-        by=by,
-        comment=comment,
-        expected_state=expected_state,
-        expected_step=expected_step,
-        expected_fingerprint=expected_fingerprint,
-    )
-    return post
-
-
-def _approve(
-    *, post, by, comment, expected_state, expected_step, expected_fingerprint
-) -> tuple[Post, str]:
-    """post_approve, also saying what happened: "approved", "next_level" or "recorded"."""
-    with transaction.atomic():
-        d = _decision(
-            post,
-            by,
-            expected_state=expected_state,
-            expected_step=expected_step,
-            expected_fingerprint=expected_fingerprint,
-            to_state=PostState.APPROVED,
-            action=Action.APPROVE,
-        )
-        post, review, level = d.post, d.review, d.level
-        approved_by = d.approved_by | {d.capacity.on_behalf_of or by.pk}
-        satisfied = rules.level_satisfied(level, approved_by=approved_by, author_id=post.author_id)
-        levels = list(review.levels.order_by("position"))
-        is_last = level.position + 1 >= len(levels)
-        if satisfied and is_last:
-            _move_to(review, None, approved_fingerprint=d.fingerprint)
-            post_transition(
-                post=post,
-                to_state=PostState.APPROVED,
-                action=Action.APPROVE,
-                by=by,
-                comment=comment,
-                round=review.round,
-                level=level,
-                on_behalf_of=d.capacity.on_behalf_of,
-                snapshot=d.snapshot,
-            )
-            notices.decided(post, "approved", by, comment)
-            return post, "approved"
-        record_event(
-            post=post,
-            action=Action.APPROVE,
-            by=by,
-            from_state=post.state,
-            to_state=post.state,
-            round=review.round,
-            level=level,
-            comment=comment,
-            on_behalf_of=d.capacity.on_behalf_of,
-            snapshot=d.snapshot,
-        )
-        if satisfied:
-            _move_to(review, levels[level.position + 1])
-            following = selectors.current_level_spec(review)
-            notices.waiting(
-                post, following, selectors.deciders_for_level(post=post, level=following)
-            )
-            return post, "next_level"
-    return post, "recorded"
-
-
-def _require_comment(comment: str, message: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": message})
-    return comment
-
-
-@_keeps_caller_in_step
-def post_request_changes(
-    *,
-    post: Post,
-    by: User,
-    comment: str,
-    expected_state: str | None = None,
-    expected_step: str | None = None,
-    expected_fingerprint: str | None = None,
-) -> Post:
-    """Send the post back to its author with a comment (required)."""
-    comment = _require_comment(comment, _("Dites à l'auteur·rice ce qu'il faut modifier."))
-    return _decide_against(
-        post=post,
-        by=by,
-        comment=comment,
-        to_state=PostState.CHANGES_REQUESTED,
-        action=Action.REQUEST_CHANGES,
-        notice="changes_requested",
-        expected=(expected_state, expected_step, expected_fingerprint),
-    )
-
-
-@_keeps_caller_in_step
-def post_reject(
-    *,
-    post: Post,
-    by: User,
-    comment: str,
-    expected_state: str | None = None,
-    expected_step: str | None = None,
-    expected_fingerprint: str | None = None,
-) -> Post:
-    """Refuse the post for good, with a reason (required)."""
-    comment = _require_comment(comment, _("Donnez la raison du refus."))
-    return _decide_against(
-        post=post,
-        by=by,
-        comment=comment,
-        to_state=PostState.REJECTED,
-        action=Action.REJECT,
-        notice="rejected",
-        expected=(expected_state, expected_step, expected_fingerprint),
-    )
-
-
-def _decide_against(*, post, by, comment, to_state, action, notice, expected) -> Post:
-    expected_state, expected_step, expected_fingerprint = expected
-    with transaction.atomic():
-        d = _decision(
-            post,
-            by,
-            expected_state=expected_state,
-            expected_step=expected_step,
-            expected_fingerprint=expected_fingerprint,
-            to_state=to_state,
-            action=action,
-        )
-        _move_to(d.review, None)
-        post_transition(
-            post=d.post,
-            to_state=to_state,
-            action=action,
-            by=by,
-            comment=comment,
-            round=d.review.round,
-            level=d.level,
-            on_behalf_of=d.capacity.on_behalf_of,
-            snapshot=d.snapshot,
-        )
-        notices.decided(d.post, notice, by, comment)
-    return d.post
 
 
 @_keeps_caller_in_step
@@ -592,143 +379,3 @@ def post_comment(*, post: Post, by: User, body: str) -> ReviewEvent:
                     post, selectors.deciders_for_level(post=post, level=level), by, body
                 )
     return event
-
-
-def review_reset_for_content_change(
-    *, post: Post, by: User | None, previous_snapshot: dict, snapshot: dict
-) -> None:
-    """Called (through posts.signals.post_content_changed) inside the transaction
-    that changed the post's text, link, targets, media, alt text or variants.
-
-    A post with any approval goes back to the first level of its chain (an
-    approved post becomes pending again); the people who approved are told and
-    see what changed. The date, title, notes and line are not content and keep
-    approvals (posts.content decides what is content).
-    """
-    sent, (post, review) = post, post_lock(post.pk)  # the state as stored, not as sent
-    if review is None:
-        return
-    fingerprint = fingerprint_of(snapshot)
-    Review.objects.filter(pk=review.pk).update(fingerprint=fingerprint)
-    review.fingerprint = fingerprint
-    if post.state not in (PostState.APPROVED, PostState.PENDING):
-        return
-    approvers = set(
-        ReviewEvent.objects.filter(
-            post=post, round=review.round, action__in=[Action.APPROVE, Action.FORCE_APPROVE]
-        ).values_list("actor_id", flat=True)
-    )
-    if post.state == PostState.PENDING and not approvers:
-        return  # nothing approved yet: the validators will simply see the new version
-    levels = _start_round(review, post, fingerprint, submitted=False)
-    first = levels[0] if levels else None
-    if first is None:
-        # The chain is now "no validation": the new version is approved as it stands.
-        no_validation = _("Aucune validation n'est requise pour ces publications.")
-        if post.state == PostState.PENDING:
-            post_transition(
-                post=post,
-                to_state=PostState.APPROVED,
-                action=Action.RESET,
-                by=by,
-                comment=no_validation,
-                round=review.round,
-                snapshot=snapshot,
-            )
-            sent.state = post.state
-        else:
-            record_event(
-                post=post,
-                action=Action.RESET,
-                by=by,
-                from_state=post.state,
-                to_state=post.state,
-                round=review.round,
-                comment=no_validation,
-                snapshot=snapshot,
-            )
-        return
-    if post.state == PostState.APPROVED:
-        post_transition(
-            post=post,
-            to_state=PostState.PENDING,
-            action=Action.RESET,
-            by=by,
-            round=review.round,
-            level=first,
-            snapshot=snapshot,
-        )
-    else:
-        record_event(
-            post=post,
-            action=Action.RESET,
-            by=by,
-            from_state=post.state,
-            to_state=post.state,
-            round=review.round,
-            level=first,
-            snapshot=snapshot,
-        )
-    sent.state = post.state
-    deciders = selectors.deciders_for_level(post=post, level=first)
-    notices.waiting(post, first, deciders, after_reset=True)
-    already_told = {user.pk for user in deciders} | {getattr(by, "pk", None)}
-    others = User.objects.filter(pk__in=approvers - already_told)
-    notices.changed_since_approval(post, list(others))
-
-
-@dataclass(frozen=True)
-class BulkItem:
-    post_id: int
-    expected_state: str | None = None
-    expected_step: str | None = None
-    expected_fingerprint: str | None = None
-
-
-@dataclass(frozen=True)
-class BulkResult:
-    post_id: int
-    title: str
-    outcome: str  # "approved", "next_level", "recorded", "stale", "refused", "not_found"
-    message: str
-
-
-def posts_bulk_approve(*, by: User, items: list[BulkItem]) -> list[BulkResult]:
-    """Approve several posts, each through post_approve and its rules, each in its
-    own transaction; report per post what happened."""
-    visible = {
-        post.pk: post for post in posts_visible_to(by).filter(pk__in=[i.post_id for i in items])
-    }
-    results = []
-    for item in items:
-        post = visible.get(item.post_id)
-        if post is None:
-            results.append(BulkResult(item.post_id, "", "not_found", _("Publication introuvable.")))
-            continue
-        try:
-            post, outcome = _approve(
-                post=post,
-                comment="",
-                by=by,
-                expected_state=item.expected_state,
-                expected_step=item.expected_step,
-                expected_fingerprint=item.expected_fingerprint,
-            )
-        except StaleAction as exc:
-            results.append(BulkResult(post.pk, post.title, "stale", exc.message))
-        except IllegalTransition as exc:
-            results.append(BulkResult(post.pk, post.title, "stale", exc.message))
-        except NotAllowed as exc:
-            results.append(BulkResult(post.pk, post.title, "refused", exc.message))
-        else:
-            results.append(BulkResult(post.pk, post.title, outcome, _bulk_message(post, outcome)))
-    return results
-
-
-def _bulk_message(post: Post, outcome: str) -> str:
-    if outcome == "approved":
-        return _("Validée : toutes les étapes sont franchies.")
-    if outcome == "next_level":
-        level = Review.objects.select_related("current_level").get(post=post).current_level
-        return _("Validée à votre étape ; elle passe à « %(level)s ».") % {"level": level.name}
-    return _("Votre validation est enregistrée ; d'autres personnes doivent encore valider.")
