@@ -238,6 +238,11 @@ def review_context(*, user: User, post: Post) -> dict:
     }
 
 
+def next_in_queue(*, user: User, after: Post) -> Post | None:
+    """The most urgent other post waiting for `user`, for "next" after a decision."""
+    return selectors.queue_for(user).exclude(pk=after.pk).only("pk", "title").first()
+
+
 def queue_rows(queryset):
     """The queue's rows with their level number and count, in constant queries."""
     total = (

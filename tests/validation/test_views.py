@@ -205,3 +205,22 @@ def test_an_all_of_these_people_level_leaves_my_queue_once_i_approved(cast, make
     assert list(queue_for(cast.communication)) == [post]
     services.post_approve(post=post, by=cast.communication)
     assert Post.objects.get(pk=post.pk).state == S.APPROVED
+
+
+def test_after_deciding_the_page_offers_the_next_post_waiting(client, cast, make_post):
+    first, second = make_post(title="Première"), make_post(title="Seconde")
+    for post in (first, second):
+        services.post_submit(post=post, by=cast.agent)
+    client.force_login(cast.responsable)
+
+    response = client.post(
+        reverse("validation:decide", args=[first.pk]),
+        {**_form(cast.responsable, first), "decision": "approve"},
+        follow=True,
+    )
+
+    assert response.context["next_in_queue"] == second
+    assert "Suivante à valider : Seconde" in response.content.decode()
+    # while there is still something to decide here, no distraction
+    page = client.get(reverse("validation:review", args=[second.pk]))
+    assert "next_in_queue" not in page.context

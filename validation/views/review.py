@@ -34,6 +34,9 @@ DONE = {
 
 def _page(request, post, status: int = 200, **forms):
     context = pages.review_context(user=request.user, post=post) | forms
+    if context["capacity"] is None:
+        # Nothing (more) to decide here: offer the next post waiting for this person.
+        context["next_in_queue"] = pages.next_in_queue(user=request.user, after=post)
     return render(request, "validation/review.html", context, status=status)
 
 
