@@ -5,6 +5,7 @@ and the responsable sees what changed); all three levels approve; the post is
 approved and its trail shows every step."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -27,7 +28,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 @pytest.fixture(autouse=True)
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def sign_in(page, username: str) -> None:

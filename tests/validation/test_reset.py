@@ -156,3 +156,22 @@ def test_no_validation_chain_approves_on_submit(cast, make_post):
     assert (event.action, event.from_state, event.to_state) == (Action.SUBMIT, S.DRAFT, S.APPROVED)
     # and its content may be published as approved
     assert services.post_mark_publishing(post=post) is True
+
+
+def test_editing_a_pending_post_with_an_approval_sends_it_back_to_level_one(cast, make_post):
+    post = make_post()
+    services.post_submit(post=post, by=cast.agent)
+    _approve(post, cast.responsable)  # now at Direction
+
+    post_update(post=post, by=cast.agent, targets=[Target("mastodon"), Target("bluesky")])
+
+    post.refresh_from_db()
+    assert post.state == S.PENDING
+    assert (post.review.round, post.review.current_level.position) == (2, 0)
+    # the director may no longer approve the new version at level 2
+    with pytest.raises(services.NotAllowed):
+        services.post_approve(post=post, by=cast.direction)
+    # the responsable approves again: level 1 counts again from zero
+    services.post_approve(post=post, by=cast.responsable)
+    post.review.refresh_from_db()
+    assert post.review.current_level.position == 1
