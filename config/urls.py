@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("validation/", include("validation.urls")),
     path("calendar/", include("editorial_calendar.urls")),
+    path("publishing/", include("publishing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,3 +18,8 @@ class PublishingConfig(AppConfig):
             allow_loopback=settings.NETWORKS_ALLOW_LOOPBACK,
             link_previews=settings.NETWORKS_LINK_PREVIEWS,
         )
+
+        from publishing import receivers  # noqa: F401  (follows validation and the calendar)
+        from publishing.panel import register
+
+        register()

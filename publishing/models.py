@@ -3,6 +3,7 @@ built on top of this by the publishing engine.)"""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,9 @@ class Publication(models.Model):
     key = models.CharField(max_length=200, blank=True)
     first_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the dispatcher last handed it to the broker (a message older than
+    # PUBLISHING_REQUEUE_AFTER_SECONDS is presumed lost and sent again).
+    queued_at = models.DateTimeField(null=True, blank=True)
     # What the network gave back.
     remote_id = models.CharField(max_length=500, blank=True)
     remote_url = models.URLField(max_length=1000, blank=True)
@@ -148,3 +152,36 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} → {self.account_id} ({self.state})"
+
+
+class PublishingPause(models.Model):
+    """Nothing of `library` (and, with `include_branches`, of its branches) goes out
+    while a pause is active (`ended_at` empty): mourning, a crisis, the pre-election
+    restraint period. Changed by publishing.services.pause only."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="pauses")
+    include_branches = models.BooleanField(_("et toutes ses annexes"), default=True)
+    reason = models.CharField(_("raison"), max_length=300)
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pause des publications")
+        verbose_name_plural = _("pauses des publications")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library"],
+                condition=models.Q(ended_at__isnull=True),
+                name="publishingpause_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.library} ({self.reason})"

@@ -9,3 +9,30 @@ def accounts_check_token_expiry() -> None:
     from publishing.expiry import expiry_check
 
     expiry_check()
+
+
+@shared_task(name="publishing.dispatch", ignore_result=True)
+def dispatch() -> None:
+    from publishing import services
+
+    services.dispatch_due()
+
+
+@shared_task(name="publishing.publish_publication", ignore_result=True)
+def publish_publication(publication_id: int) -> str:
+    from publishing import services
+
+    return services.publication_publish(publication_id=publication_id)
+
+
+@shared_task(
+    name="publishing.delete_publication",
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def delete_publication(publication_id: int) -> None:
+    from publishing import services
+
+    services.publication_delete_remote(publication_id=publication_id)

@@ -44,6 +44,20 @@ def _absence_of_b(net) -> dict:
     return {"pk": absence.pk}
 
 
+def _publication_of_b(net) -> dict:
+    from django.utils import timezone
+
+    from publishing.models import Publication
+    from tests.factories import SocialAccountFactory
+
+    post = PostFactory(library=net.b, author=member(net.b))
+    account = SocialAccountFactory(library=net.b)
+    publication = Publication.objects.create(
+        post=post, account=account, network="sandbox", scheduled_at=timezone.now(), state="failed"
+    )
+    return {"pk": publication.pk}
+
+
 # url name -> (methods to try, builder(network) -> kwargs)
 ISOLATION_CASES = {
     "validation:review": (("get",), _post_of_b),
@@ -90,6 +104,11 @@ ISOLATION_CASES = {
         ("post",),
         lambda net: {"pk": NotableDateFactory(library=net.b).pk},
     ),
+    "publishing:publish_now": (("post",), _post_of_b),
+    "publishing:delete": (("get",), _post_of_b),
+    "publishing:retry": (("post",), _publication_of_b),
+    "publishing:pause": (("get",), lambda net: {"slug": net.b.slug}),
+    "publishing:resume": (("get",), lambda net: {"slug": net.b.slug}),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check

@@ -1,0 +1,92 @@
+"""What a publication sends: the client's Account, and the PublishRequest built from
+the post's content for this account (final text, renditions with their own alt text,
+the link through the registered link rewriters)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from networks.base import VariantInput
+from networks.client import Account, Image, PublishRequest, RemotePost
+from posts.selectors import content_for_target, network_for
+from posts.services.media import media_rendition_for
+from publishing.hooks import rewrite_link
+from publishing.models import Publication, SocialAccount
+
+
+def client_account(account: SocialAccount) -> Account:
+    """The client's view of an account; refreshed credentials are saved encrypted."""
+
+    def save(credentials: dict) -> None:
+        SocialAccount.objects.filter(pk=account.pk).update(
+            credentials=credentials, updated_at=timezone.now()
+        )
+        account.credentials = credentials
+
+    return Account(
+        network=account.network,
+        server_url=account.server_url.rstrip("/"),
+        handle=account.handle,
+        remote_id=account.remote_id,
+        credentials=dict(account.credentials or {}),
+        settings=dict(account.settings or {}),
+        on_credentials_changed=save,
+    )
+
+
+def _absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL.rstrip("/") + url
+
+
+def publish_request_for(publication: Publication) -> PublishRequest:
+    """The request for a publication of kind "post". Deterministic: a retry sends the
+    same text (the reconciliation compares it) under the same key."""
+    post, account = publication.post, publication.account
+    network = network_for(network_key=publication.network, account=account)
+    content = content_for_target(post=post, network_key=publication.network, account=account)
+    link = rewrite_link(publication, content.link) if content.link else ""
+    text = content.text
+    if content.link and link != content.link:
+        text = text.replace(content.link, link)
+    final = network.final_text(VariantInput(text=text, link=link))
+    images = []
+    for media in content.media:
+        rendition = media_rendition_for(
+            media=media, network_key=publication.network, account=account, fit=content.image_fit
+        )
+        extension = {"image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(
+            rendition.mime_type, "jpg"
+        )
+        images.append(
+            Image(
+                data=rendition.content,
+                mime_type=rendition.mime_type,
+                alt_text=media.alt_text,
+                width=rendition.width,
+                height=rendition.height,
+                filename=f"image-{media.pk}.{extension}",
+                url=_absolute(media.file.url),
+            )
+        )
+    options = account.settings or {}
+    return PublishRequest(
+        key=publication.key,
+        text=final,
+        images=tuple(images),
+        link=link,
+        language=options.get("language", "fr"),
+        content_warning=options.get("content_warning", ""),
+        visibility=options.get("visibility", ""),
+        created_at=publication.first_attempt_at or timezone.now(),
+    )
+
+
+def remote_of(publication: Publication) -> RemotePost:
+    """The remote post a publication holds (to delete it, or to repost it)."""
+    return RemotePost(
+        remote_id=publication.remote_id,
+        url=publication.remote_url,
+        published_at=publication.published_at,
+        data=dict(publication.remote_data or {}),
+    )

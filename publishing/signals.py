@@ -1,0 +1,7 @@
+from django.dispatch import Signal
+
+# Sent on commit after every change of Publication.state made by publishing.services,
+# with keyword arguments publication (a Publication as it was after the change),
+# from_state and to_state. Receivers must accept **kwargs. The relay rules listen
+# for to_state == "published" to create their repost and email publications.
+publication_state_changed = Signal()
