@@ -54,6 +54,14 @@ def pauses_covering(library_id: int) -> list[PublishingPause]:
     ]
 
 
+def _forget_cache() -> None:
+    from django.core.cache import cache
+
+    from publishing.context_processors import CACHE_KEY
+
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
 def _require_admin(user: User, library: Library) -> None:
     if not access_for(user).has_role(library.id, Role.ADMINISTRATOR):
         raise PermissionDenied
@@ -68,9 +76,11 @@ def publishing_pause(
         raise PauseError(_("Indiquez la raison de la pause : elle s'affiche pour toute l'équipe."))
     try:
         with transaction.atomic():
-            return PublishingPause.objects.create(
+            pause = PublishingPause.objects.create(
                 library=library, include_branches=include_branches, reason=reason, started_by=by
             )
+            _forget_cache()
+            return pause
     except IntegrityError:
         raise PauseError(_("Les publications de cette bibliothèque sont déjà en pause.")) from None
 
@@ -133,6 +143,7 @@ def publishing_resume(
         )
         if not ended:
             raise PauseError(_("Cette pause est déjà terminée."))
+        _forget_cache()
         for post_id, entry in overdue.items():
             choice, when = decisions[post_id]
             if choice == PUBLISH_NOW:
