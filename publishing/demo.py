@@ -1,0 +1,60 @@
+"""Demo data: the Jules-Verne branch has a Sandbox and a Website-feed account, and two
+approved posts for them go out a few minutes after `make run` starts (then the
+dispatcher and the worker publish them; see the sandbox timeline and the feed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from posts.models import Post
+from posts.services import Target, post_create
+from publishing.models import SocialAccount
+
+MARK = "[démo publication]"
+
+
+def _account(library, network: str, name: str, path: str) -> SocialAccount:
+    account, _created = SocialAccount.objects.get_or_create(
+        library=library,
+        network=network,
+        defaults={
+            "display_name": name,
+            "handle": f"@{library.slug}",
+            "server_url": f"{settings.SITE_URL.rstrip('/')}{path}",
+            "remote_id": f"{network}:{library.slug}",
+        },
+    )
+    return account
+
+
+def seed(ctx) -> None:
+    from validation.services import post_force_decision, post_submit
+
+    branch = next(b for b in ctx.branches if b.slug == "mediatheque-jules-verne")
+    sandbox = _account(branch, "sandbox", "Bac à sable Jules-Verne", f"/sandbox/{branch.slug}/")
+    website = _account(branch, "website", "Site de la médiathèque", f"/feeds/{branch.slug}/")
+    if Post.objects.filter(library=branch, notes__startswith=MARK).exists():
+        return
+    author, admin = ctx.users["agent"], ctx.users["admin"]
+    for minutes, title, body in (
+        (3, "Bienvenue dans le bac à sable", "Premier essai de publication depuis Annexe !"),
+        (10, "L'heure du conte", "Mercredi à 15 h, l'heure du conte pour les 4-7 ans."),
+    ):
+        post = post_create(
+            library=branch,
+            author=author,
+            title=title,
+            body=body,
+            scheduled_at=timezone.now() + dt.timedelta(minutes=minutes),
+            notes=f"{MARK} Publiée par le bac à sable et le flux du site.",
+            targets=[Target("sandbox", sandbox.pk), Target("website", website.pk)],
+        )
+        post_submit(post=post, by=author)
+        post.refresh_from_db()
+        if post.state == "pending":
+            post_force_decision(
+                post=post, by=admin, decision="approve", reason="Démonstration du bac à sable."
+            )
