@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from publishing.models import SocialAccount
+from publishing.models import RegisteredApp, SocialAccount
 
 
 @admin.register(SocialAccount)
@@ -11,3 +11,9 @@ class SocialAccountAdmin(admin.ModelAdmin):
     # Credentials never appear, not even to superusers.
     exclude = ("credentials",)
     readonly_fields = ("remote_id",)
+
+
+@admin.register(RegisteredApp)
+class RegisteredAppAdmin(admin.ModelAdmin):
+    list_display = ("network", "server_url", "redirect_uri", "created_at")
+    exclude = ("credentials",)

@@ -1,5 +1,5 @@
-"""Network accounts. (Publications, the dispatcher and the connect flows are
-built on top of this by the publishing engine.)"""
+"""Network accounts, the apps Annexe registers on federated servers, publications
+(one post on one account) and relay rules."""
 
 import uuid
 
@@ -38,6 +38,8 @@ class SocialAccount(models.Model):
     # Tokens, app passwords, refresh tokens: encrypted at rest, never shown back, never logged.
     credentials = EncryptedJSONField(default=dict, blank=True)
     settings = models.JSONField(_("réglages"), default=dict, blank=True)
+    # Website feed accounts: the unguessable token in the public feed and widget URLs.
+    feed_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,6 +51,95 @@ class SocialAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.network})"
+
+
+class RegisteredApp(models.Model):
+    """The app Annexe registered on one server of a federated network (a Mastodon
+    instance's `POST /api/v1/apps`): once per server and redirect URI, reused by every
+    account connected there. Client id and secret are encrypted like account credentials."""
+
+    network = models.CharField(max_length=32)
+    server_url = models.URLField(max_length=300)
+    redirect_uri = models.URLField(max_length=500)
+    scopes = models.CharField(max_length=500)
+    credentials = EncryptedJSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application enregistrée")
+        verbose_name_plural = _("applications enregistrées")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "server_url", "redirect_uri", "scopes"],
+                name="registeredapp_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.server_url}"
+
+
+class RelayPartner(models.Model):
+    """Someone who receives a ready-to-share summary of a library's posts by email
+    (the town's communication service, a partner library)."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="relay_partners")
+    name = models.CharField(_("nom"), max_length=200)
+    email = models.EmailField(_("adresse électronique"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partenaire relais")
+        verbose_name_plural = _("partenaires relais")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "email"], name="relaypartner_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class RelayAction(models.TextChoices):
+    REPOST = "repost", _("Partager depuis un autre compte")
+    EMAIL = "email", _("Envoyer un résumé par courriel aux partenaires")
+
+
+class RelayRule(models.Model):
+    """When a post is published on `source_account`, relay it after `delay_minutes`:
+    repost it from `repost_account`, or email the rule's partners. Each relay is a
+    Publication (kind repost or email, `source` = the publication relayed)."""
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="relay_rules")
+    source_account = models.ForeignKey(
+        SocialAccount,
+        verbose_name=_("quand une publication paraît sur"),
+        on_delete=models.CASCADE,
+        related_name="relay_rules",
+    )
+    action = models.CharField(_("relais"), max_length=10, choices=RelayAction.choices)
+    repost_account = models.ForeignKey(
+        SocialAccount,
+        verbose_name=_("partager depuis"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partners = models.ManyToManyField(
+        RelayPartner, verbose_name=_("partenaires"), blank=True, related_name="rules"
+    )
+    delay_minutes = models.PositiveIntegerField(_("après (minutes)"), default=60)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("règle de relais")
+        verbose_name_plural = _("règles de relais")
+        ordering = ["source_account__display_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_account} → {self.get_action_display()}"
 
 
 class PublicationState(models.TextChoices):
@@ -96,6 +187,11 @@ class Publication(models.Model):
     # A relay (repost or email) points at the publication it relays.
     source = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="relays"
+    )
+    # The relay rule that created this relay (publishing.relays); one relay per rule
+    # and source publication.
+    relay_rule = models.ForeignKey(
+        RelayRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="publications"
     )
     state = models.CharField(
         _("état"),
@@ -147,6 +243,12 @@ class Publication(models.Model):
                 fields=["source", "account", "kind"],
                 condition=~models.Q(state="cancelled") & models.Q(source__isnull=False),
                 name="publication_relay_once",
+            ),
+            # An email relay has no account: one per rule and source publication.
+            models.UniqueConstraint(
+                fields=["source", "relay_rule"],
+                condition=~models.Q(state="cancelled") & models.Q(relay_rule__isnull=False),
+                name="publication_relay_once_per_rule",
             ),
         ]
 

@@ -18,6 +18,7 @@ from tests.factories import (
     NotableDateFactory,
     PostFactory,
     PostingSlotFactory,
+    SocialAccountFactory,
     member,
 )
 
@@ -56,6 +57,10 @@ def _publication_of_b(net) -> dict:
         post=post, account=account, network="sandbox", scheduled_at=timezone.now(), state="failed"
     )
     return {"pk": publication.pk}
+
+
+def _account_of_b(net, network: str = "sandbox") -> dict:
+    return {"pk": SocialAccountFactory(library=net.b, network=network).pk}
 
 
 # url name -> (methods to try, builder(network) -> kwargs)
@@ -109,6 +114,14 @@ ISOLATION_CASES = {
     "publishing:retry": (("post",), _publication_of_b),
     "publishing:pause": (("get",), lambda net: {"slug": net.b.slug}),
     "publishing:resume": (("get",), lambda net: {"slug": net.b.slug}),
+    "publishing:account": (("get",), _account_of_b),
+    "publishing:account_test": (("post",), _account_of_b),
+    "publishing:account_disconnect": (("post",), _account_of_b),
+    "publishing:account_feed_token_reset": (
+        ("post",),
+        lambda net: _account_of_b(net, "website"),
+    ),
+    "publishing:sandbox": (("get",), lambda net: {"library": net.b.slug}),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check
@@ -119,6 +132,21 @@ EXEMPT = {
     # administrators included (tests/notifications/test_inbox.py).
     "notifications:open": "owned by its recipient; tests/notifications/test_inbox.py",
     "notifications:mark_read": "owned by its recipient; tests/notifications/test_inbox.py",
+    # The network key is no library object: the library is the user's current one
+    # (administrator checked) or the reconnected account's (object_get_for_user), and
+    # an OAuth attempt is bound to its person and library in the session
+    # (tests/publishing/test_connect.py).
+    "publishing:connect": "library from the session or the account; test_connect.py",
+    "publishing:connect_continue": "attempt bound to the person in the session",
+    "publishing:connect_callback": "attempt bound to the person in the session",
+    "publishing:connect_choose": "attempt bound to the person in the session",
+    # Website feeds are public by design, addressed by an unguessable token that an
+    # administrator can change (tests/publishing/test_feeds.py).
+    "publishing:feed_rss": "public feed by unguessable token",
+    "publishing:feed_atom": "public feed by unguessable token",
+    "publishing:feed_json": "public feed by unguessable token",
+    "publishing:feed_widget": "public widget by unguessable token",
+    "publishing:feed_item": "public page of a published item, by its unguessable key",
     "editorial_calendar:feed": "private iCal feed: a secret, revocable token per person and "
     "library; the owner's access is re-checked on each request (tests/editorial_calendar/"
     "test_ical.py)",

@@ -1,0 +1,41 @@
+"""Browser test: connect a Mastodon account through the fake instance's OAuth screens,
+then test it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from libraries.models import Role
+from publishing.models import SocialAccount
+from tests.factories import member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_administrator_connects_and_tests_a_mastodon_account(page, login, network, fake_mastodon):
+    admin = member(network.a, Role.ADMINISTRATOR, username="admin-a")
+    login(admin)
+
+    page.goto("/settings/")
+    page.get_by_role("link", name="Comptes des réseaux").click()
+    page.get_by_role("link", name="Connecter Mastodon").click()
+    page.get_by_label("Instance Mastodon").fill(fake_mastodon.url)
+    page.get_by_role("button", name="Connecter").click()
+
+    # Annexe says where the person is going and what it will ask for.
+    expect(page.get_by_role("listitem").filter(has_text="write:statuses")).to_be_visible()
+    page.get_by_role("button", name=f"Continuer vers {fake_mastodon.domain}").click()
+
+    # The instance's consent screen.
+    expect(page.get_by_role("heading", name="Authorization required")).to_be_visible()
+    page.get_by_role("button", name="Authorize").click()
+
+    # Back in Annexe, on the account's page.
+    expect(page.get_by_text("Le compte Médiathèque est connecté.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Médiathèque")).to_be_visible()
+    page.get_by_role("main").get_by_role("button", name="Tester").click()
+    expect(page.get_by_text("Médiathèque (mastodon) répond : tout va bien.")).to_be_visible()
+
+    account = SocialAccount.objects.get()
+    assert account.library == network.a
+    assert account.status == "connected"
+    assert account.credentials["access_token"] not in page.content()
