@@ -77,6 +77,12 @@ SETTINGS_SECTIONS = [
         "administrator",
     ),
     SettingsSection(
+        _("Relais"),
+        _("Partager les publications depuis un autre compte, prévenir les partenaires."),
+        "publishing:relays",
+        "administrator",
+    ),
+    SettingsSection(
         _("Créneaux et dates clés"),
         _("File de publication, dates du calendrier culturel."),
         "editorial_calendar:settings",

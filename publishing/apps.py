@@ -20,6 +20,10 @@ class PublishingConfig(AppConfig):
         )
 
         from publishing import receivers  # noqa: F401  (follows validation and the calendar)
+        from publishing.hooks import register_email_relay_builder
+        from publishing.relays import relay_email_message
+
+        register_email_relay_builder(relay_email_message)
         from publishing.panel import register
 
         register()

@@ -7,16 +7,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Post
 from posts.services import Target, post_create
+from publishing.account_services import new_feed_token
 from publishing.models import SocialAccount
 
 MARK = "[démo publication]"
 
 
 def _account(library, network: str, name: str, path: str) -> SocialAccount:
+    # As the one-click connect flows make them (publishing/connect/local.py).
     account, _created = SocialAccount.objects.get_or_create(
         library=library,
         network=network,
@@ -25,6 +28,7 @@ def _account(library, network: str, name: str, path: str) -> SocialAccount:
             "handle": f"@{library.slug}",
             "server_url": f"{settings.SITE_URL.rstrip('/')}{path}",
             "remote_id": f"{network}:{library.slug}",
+            "feed_token": new_feed_token() if network == "website" else None,
         },
     )
     return account
@@ -34,8 +38,15 @@ def seed(ctx) -> None:
     from validation.services import post_force_decision, post_submit
 
     branch = next(b for b in ctx.branches if b.slug == "mediatheque-jules-verne")
-    sandbox = _account(branch, "sandbox", "Bac à sable Jules-Verne", f"/sandbox/{branch.slug}/")
-    website = _account(branch, "website", "Site de la médiathèque", f"/feeds/{branch.slug}/")
+    sandbox = _account(
+        branch,
+        "sandbox",
+        "Bac à sable Jules-Verne",
+        reverse("publishing:sandbox", kwargs={"library": branch.slug}),
+    )
+    website = _account(
+        branch, "website", "Site de la médiathèque", reverse("publishing:feed_items")
+    )
     if Post.objects.filter(library=branch, notes__startswith=MARK).exists():
         return
     author, admin = ctx.users["agent"], ctx.users["admin"]

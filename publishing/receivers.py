@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from editorial_calendar.signals import post_rescheduled
 from posts.signals import post_content_changed
+from publishing.signals import publication_state_changed
 from validation.signals import post_state_changed
 
 
@@ -29,3 +30,11 @@ def _follow_post_content(sender, *, post, **kwargs):
     from publishing.services import publications_sync
 
     transaction.on_commit(lambda: publications_sync(post=post))
+
+
+@receiver(publication_state_changed, dispatch_uid="publishing-relays")
+def _relay_published(sender, *, publication, to_state, **kwargs):
+    from publishing.relays import relays_for_published
+
+    if to_state == "published":
+        relays_for_published(publication=publication)

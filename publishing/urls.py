@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing.views import accounts, actions, connect, feeds, pause, sandbox
+from publishing.views import accounts, actions, connect, feeds, pause, relays, sandbox
 
 app_name = "publishing"
 urlpatterns = [
@@ -32,6 +32,15 @@ urlpatterns = [
         name="connect_callback",
     ),
     path("accounts/connect/<slug:network>/choose/", connect.connect_choose, name="connect_choose"),
+    # Relays.
+    path("relays/", relays.relay_settings, name="relays"),
+    path("relays/rules/<int:pk>/delete/", relays.relay_rule_delete, name="relay_rule_delete"),
+    path(
+        "relays/partners/<int:pk>/delete/",
+        relays.relay_partner_delete,
+        name="relay_partner_delete",
+    ),
+    path("relays/<int:pk>/cancel/", relays.relay_cancel, name="relay_cancel"),
     # Sandbox timeline (members of the library).
     path("sandbox/<slug:library>/", sandbox.timeline, name="sandbox"),
     # Website feed: public, by token.

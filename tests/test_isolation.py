@@ -63,6 +63,41 @@ def _account_of_b(net, network: str = "sandbox") -> dict:
     return {"pk": SocialAccountFactory(library=net.b, network=network).pk}
 
 
+def _relay_rule_of_b(net) -> dict:
+    from publishing.models import RelayRule
+
+    rule = RelayRule.objects.create(
+        library=net.b, source_account=SocialAccountFactory(library=net.b), action="email"
+    )
+    return {"pk": rule.pk}
+
+
+def _relay_partner_of_b(net) -> dict:
+    from publishing.models import RelayPartner
+
+    return {"pk": RelayPartner.objects.create(library=net.b, name="P", email="p@x.example").pk}
+
+
+def _relay_of_b(net) -> dict:
+    from django.utils import timezone
+
+    from publishing.models import Publication
+
+    post = PostFactory(library=net.b, author=member(net.b))
+    account = SocialAccountFactory(library=net.b)
+    source = Publication.objects.create(
+        post=post,
+        account=account,
+        network="sandbox",
+        scheduled_at=timezone.now(),
+        state="published",
+    )
+    relay = Publication.objects.create(
+        post=post, network="email", kind="email", source=source, scheduled_at=timezone.now()
+    )
+    return {"pk": relay.pk}
+
+
 # url name -> (methods to try, builder(network) -> kwargs)
 ISOLATION_CASES = {
     "validation:review": (("get",), _post_of_b),
@@ -122,6 +157,9 @@ ISOLATION_CASES = {
         lambda net: _account_of_b(net, "website"),
     ),
     "publishing:sandbox": (("get",), lambda net: {"library": net.b.slug}),
+    "publishing:relay_rule_delete": (("post",), _relay_rule_of_b),
+    "publishing:relay_partner_delete": (("post",), _relay_partner_of_b),
+    "publishing:relay_cancel": (("post",), _relay_of_b),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check
