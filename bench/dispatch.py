@@ -1,0 +1,204 @@
+"""The dispatcher and the publish workers under load.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/annexe_bench \
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/dispatch.py [posts]
+
+Posts × 2 accounts (fake Mastodon and fake Bluesky, 50 ms per request, in a child
+process) all due within one minute; the dispatcher sweeps every second in this
+process (what beat does); WORKERS worker processes with the thread pool run
+publish_publication (the README's recommended configuration). Prints lateness
+(published_at − scheduled_at) p50/p99/max, throughput, duplicates and lost (both
+must be 0) and the ratio of throughput to the ideal bound (concurrent requests ÷
+latency), then a SUMMARY line. Default 5,000 posts (10,000 publications), after a
+warm-up round of 100 posts due in one minute (the p99 < 2 s target).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# bench/calendar.py would shadow the standard calendar module (PITFALLS.md).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PUBLISHING_DISPATCH_INTERVAL", "1")
+os.environ.setdefault("NETWORKS_ALLOW_LOOPBACK", "true")
+os.environ.setdefault("NETWORKS_LINK_PREVIEWS", "off")
+
+from bench._common import django_setup  # noqa: E402
+
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "32"))
+LATENCY = 0.05
+
+
+def _fakes():
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "_dispatch_fakes.py"), str(LATENCY)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return process, json.loads(process.stdout.readline())
+
+
+def _workers(env):
+    procs = []
+    for index in range(WORKERS):
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
+                 "--pool=threads", f"--concurrency={THREADS}", "--without-gossip",
+                 "--without-mingle", "--without-heartbeat", "--purge", "-n", f"bench{index}@%h"],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        )  # fmt: skip
+    return procs
+
+
+def _setup(fakes, posts: int, spread: float, lead: float):
+    from django.utils import timezone
+
+    from accounts.models import User
+    from libraries.models import Library
+    from posts.content import fingerprint_of, post_snapshot
+    from posts.models import Post, PostState, PostTarget
+    from publishing.models import Publication, SocialAccount
+    from validation.models import Review
+
+    library, _ = Library.objects.get_or_create(slug="bench-dispatch", defaults={"name": "Bench"})
+    author, _ = User.objects.get_or_create(username="bench-dispatch")
+    mastodon, _ = SocialAccount.objects.update_or_create(
+        library=library, network="mastodon",
+        defaults={"display_name": "M", "server_url": fakes["mastodon"]["url"],
+                  "remote_id": fakes["mastodon"]["id"], "status": "connected",
+                  "credentials": {"access_token": fakes["mastodon"]["token"]}},
+    )  # fmt: skip
+    creds = fakes["bluesky"]["credentials"]
+    bluesky, _ = SocialAccount.objects.update_or_create(
+        library=library, network="bluesky",
+        defaults={"display_name": "B", "server_url": fakes["bluesky"]["url"],
+                  "handle": "@mediatheque.bsky.social", "remote_id": creds["did"],
+                  "status": "connected", "credentials": creds},
+    )  # fmt: skip
+    start = timezone.now() + dt.timedelta(seconds=lead)
+    created = Post.objects.bulk_create(
+        Post(
+            library=library, author=author, title=f"Bench {i}", state=PostState.APPROVED,
+            body=f"Annonce numéro {i} de la médiathèque : venez nombreux !",
+            scheduled_at=start + dt.timedelta(seconds=spread * i / posts),
+        )
+        for i in range(posts)
+    )  # fmt: skip
+    PostTarget.objects.bulk_create(
+        PostTarget(post=p, network=a.network, account=a)
+        for p in created
+        for a in (mastodon, bluesky)
+    )
+    template = post_snapshot(created[0])
+    Review.objects.bulk_create(
+        Review(post=p, round=1, fingerprint=(f := fingerprint_of({**template, "body": p.body})),
+               approved_fingerprint=f)
+        for p in created
+    )  # fmt: skip
+    assert (
+        fingerprint_of(post_snapshot(created[-1]))
+        == Review.objects.get(post=created[-1]).approved_fingerprint
+    )
+    Publication.objects.bulk_create(
+        Publication(post=p, account=a, network=a.network, scheduled_at=p.scheduled_at)
+        for p in created
+        for a in (mastodon, bluesky)
+    )
+    return [p.pk for p in created]
+
+
+def _run(fakes_proc, post_ids, timeout: float) -> dict:
+    from publishing.models import Publication
+    from publishing.services import dispatch_due
+
+    publications = Publication.objects.filter(post_id__in=post_ids)
+    total = publications.count()
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        dispatch_due()
+        if publications.filter(state="published").count() == total:
+            break
+        time.sleep(max(0.0, 1.0 - (time.monotonic() - started) % 1.0))
+    rows = list(publications.values_list("state", "scheduled_at", "published_at", "key"))
+    done = [r for r in rows if r[0] == "published"]
+    lateness = sorted(max((p - s).total_seconds(), 0.0) for _st, s, p, _k in done)
+    first = min(s for _st, s, _p, _k in rows)
+    last = max(p for _st, _s, p, _k in done) if done else first
+    fakes_proc.stdin.write("journal\n")
+    fakes_proc.stdin.flush()
+    journal = json.loads(fakes_proc.stdout.readline())
+    keys = journal["mastodon"]
+    duplicates = (
+        len(keys) - len(set(keys)) + max(0, len(journal["bluesky"]) - len(set(journal["bluesky"])))
+    )
+    span = max((last - first).total_seconds(), 1e-9)
+    return {
+        "total": total,
+        "published": len(done),
+        "lost": total - len(done),
+        "duplicates": duplicates,
+        "p50": statistics.median(lateness) if lateness else float("nan"),
+        "p99": lateness[int(len(lateness) * 0.99) - 1] if lateness else float("nan"),
+        "max": lateness[-1] if lateness else float("nan"),
+        "throughput": len(done) / span,
+        "drain_s": span,
+    }
+
+
+def main() -> None:
+    posts = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    django_setup()
+    from django.db import connection
+
+    from bench._common import machine
+
+    fakes_proc, fakes = _fakes()
+    env = dict(os.environ)
+    workers = _workers(env)
+    try:
+        time.sleep(6)  # workers ready
+        ideal = WORKERS * THREADS / LATENCY
+        print(f"machine: {machine()}; database: {connection.vendor}; workers: {WORKERS} × "
+              f"{THREADS} threads; fake latency {LATENCY * 1000:.0f} ms")  # fmt: skip
+        results = {}
+        for label, count in (("100 posts in a minute", 100), (f"{posts} posts in a minute", posts)):
+            ids = _setup(fakes, count, spread=60, lead=10 + count / 500)
+            r = _run(fakes_proc, ids, timeout=600)
+            results[label] = r
+            print(
+                f"{label}: {r['published']}/{r['total']} published, lateness p50 {r['p50']:.2f} s, "
+                f"p99 {r['p99']:.2f} s, max {r['max']:.2f} s; throughput {r['throughput']:.0f}/s "
+                f"over {r['drain_s']:.0f} s; duplicates {r['duplicates']}, lost {r['lost']}; "
+                f"ratio to ideal bound ({ideal:.0f}/s) {r['throughput'] / ideal:.2f}"
+            )
+    finally:
+        for process in workers:
+            process.terminate()
+        fakes_proc.stdin.write("stop\n")
+        fakes_proc.stdin.flush()
+        for process in [*workers, fakes_proc]:
+            process.wait(30)
+    small, big = results["100 posts in a minute"], results[f"{posts} posts in a minute"]
+    print(
+        f"SUMMARY dispatch: 100/min p99 lateness {small['p99']:.2f} s; {big['total']} due in a "
+        f"minute drained in {big['drain_s']:.0f} s ({big['throughput']:.0f}/s, "
+        f"{big['throughput'] / ideal:.2f} of ideal), p99 {big['p99']:.1f} s, "
+        f"duplicates {small['duplicates'] + big['duplicates']}, lost {small['lost'] + big['lost']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
