@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "validation",
     "editorial_calendar",
     "publishing",
+    "metrics",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("validation/", include("validation.urls")),
     path("calendar/", include("editorial_calendar.urls")),
     path("publishing/", include("publishing.urls")),
+    path("metrics/", include("metrics.urls")),
     path("admin/", admin.site.urls),
 ]
 
