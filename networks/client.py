@@ -130,9 +130,23 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Event:
+    """An event a post announces (Google Business Profile event posts). `start` and
+    `end` are in the place's own time (the library's timezone): networks that take a
+    civil date and time (Google) use them as they read."""
+
+    title: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
 class PublishRequest:
     """What to publish. `key` is stable across retries (see `NetworkClient.new_key`);
-    `text` is the network's final text (`Network.final_text`)."""
+    `text` is the network's final text (`Network.final_text`). `event` and
+    `call_to_action` (a button kind such as "LEARN_MORE", whose link is `link`) are
+    used by the networks that have them (Google Business Profile) and ignored by the
+    others."""
 
     key: str
     text: str
@@ -143,6 +157,8 @@ class PublishRequest:
     content_warning: str = ""
     visibility: str = ""
     created_at: datetime | None = None
+    event: Event | None = None
+    call_to_action: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +192,7 @@ class Metrics:
     replies: int | None = None
     quotes: int | None = None
     impressions: int | None = None
+    clicks: int | None = None  # clicks on the post's link or button, where counted
 
 
 # --- The client --------------------------------------------------------------------------

@@ -22,6 +22,9 @@ Post kinds (``topicType``): STANDARD (news), EVENT (needs a title, at most 58
 characters per PostSyncer, and a start and an end), OFFER (an event with a coupon).
 ``check_event`` and ``check_call_to_action`` check what the composer collects beyond the
 text and images.
+
+The client (local posts, find, delete, metrics, OAuth) is in
+``networks.google_business_client``.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import text as textlib
 from networks.base import ImageLimits, Network, Problem, TextLimits, VariantInput
+from networks.google_business_client import GoogleBusinessClient
 
 CALL_TO_ACTION_TYPES = ("LEARN_MORE", "BOOK", "ORDER", "SHOP", "SIGN_UP", "CALL")
 EVENT_TITLE_MAX = 58
@@ -74,6 +78,9 @@ class GoogleBusiness(Network):
 
     def measure(self, text: str) -> int:
         return textlib.utf16_length(textlib.prepare_text(text))
+
+    def client(self) -> GoogleBusinessClient:
+        return GoogleBusinessClient()
 
     def extra_checks(self, variant: VariantInput, text: str) -> list[Problem]:
         problems = []

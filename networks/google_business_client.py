@@ -1,0 +1,678 @@
+"""The Google Business Profile client: local posts (standard or event, with one photo
+and a call-to-action button) on a location, find, delete, verify, metrics, and the
+OAuth 2.0 steps (offline access, token refresh, revoke). The rules (1,500 characters,
+one photo, events, buttons) are in `networks.google_business`.
+
+Sources (developers.google.com, read 2026-12): ``identity/protocols/oauth2/web-server``
+(offline access, refresh, revoke, ``invalid_grant``); ``my-business/reference/rest/v4/
+accounts.locations.localPosts`` (create, list, get, delete, reportInsights);
+``my-business/reference/accountmanagement/rest/v1/accounts/list``;
+``my-business/reference/businessinformation/rest/v1/accounts.locations/list``
+(``readMask`` required); ``my-business/reference/performance/rest/v1/locations/
+fetchMultiDailyMetricsTimeSeries``; ``my-business/content/limits`` (300 queries per
+minute per project); cloud.google.com ``apis/design/errors`` (google.rpc.Status with
+ErrorInfo, RetryInfo, BadRequest details).
+
+An Annexe account is one *location*: its `remote_id` is the v4 resource name
+``accounts/{account}/locations/{location}``, under which its posts live. Google spreads
+the API over several hosts (`HOSTS`); an account's `server_url` replaces all of them
+(the test fake, a proxy) and keeps the paths.
+
+Errors (``{"error": {"code", "message", "status", "details"}}``; the token endpoint
+answers OAuth's ``{"error", "error_description"}``):
+
+  ====================================  ==============================================
+  answer                                kind
+  ====================================  ==============================================
+  401 UNAUTHENTICATED                   the access token is refreshed once and the
+                                        call repeated; then AuthError
+  400 ``invalid_grant`` (token          AuthError: access removed, or the refresh
+  endpoint)                             token expired: the account needs reconnecting
+  403 PERMISSION_DENIED                 AuthError (scope missing, location no longer
+                                        managed), with Google's message
+  429 RESOURCE_EXHAUSTED                RateLimited at RetryInfo's delay, else
+                                        Retry-After, else the next minute (quotas
+                                        are per minute)
+  400 INVALID_ARGUMENT,                 PermanentError with Google's message and its
+  FAILED_PRECONDITION; 404; 409         field details (phone number, photo refused…)
+  5xx                                   TransientError
+  read timeout, connection dropped      AmbiguousError (`networks.http`): the engine
+  after a post was sent                 calls `find` before any retry
+  ====================================  ==============================================
+
+A post whose summary holds a phone number is accepted and then ``REJECTED`` (Ayrshare):
+the client reads the state back and raises PermanentError.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import requests
+
+from networks import oauth
+from networks.client import (
+    Account,
+    AccountInfo,
+    AuthError,
+    Metrics,
+    NetworkClient,
+    NetworkError,
+    PermanentError,
+    PublishRequest,
+    RateLimited,
+    RemotePost,
+    TransientError,
+)
+from networks.http import HttpClient, reset_time
+
+logger = logging.getLogger(__name__)
+
+SCOPES = ["https://www.googleapis.com/auth/business.manage"]
+HOSTS = {
+    "authorize": "https://accounts.google.com",  # /o/oauth2/v2/auth
+    "token": "https://oauth2.googleapis.com",  # /token, /revoke
+    "accounts": "https://mybusinessaccountmanagement.googleapis.com",
+    "info": "https://mybusinessbusinessinformation.googleapis.com",
+    "posts": "https://mybusiness.googleapis.com",
+    "performance": "https://businessprofileperformance.googleapis.com",
+}
+LOCATION_MASK = "name,title,storefrontAddress,metadata"
+# Per-post insights (v4 reportInsights); the Performance API that replaces v4 insights
+# has no per-post metrics, so the method may disappear: then nothing is counted.
+POST_METRICS = {
+    "LOCAL_POST_VIEWS_SEARCH": "impressions",
+    "LOCAL_POST_ACTIONS_CALL_TO_ACTION": "clicks",
+}
+# Location-level daily metrics (Performance API), for the library's dashboards.
+DAILY_METRICS = (
+    "BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
+    "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+    "BUSINESS_IMPRESSIONS_MOBILE_MAPS",
+    "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
+    "BUSINESS_DIRECTION_REQUESTS",
+    "CALL_CLICKS",
+    "WEBSITE_CLICKS",
+)
+INSIGHTS_BATCH = 10  # localPostNames per reportInsights call (unconfirmed: conservative)
+FIND_SLACK = timedelta(minutes=5)  # Google's clock against ours
+REFRESH_MARGIN = 60  # seconds: refresh an access token this close to its expiry
+
+
+# --- the OAuth client (set by the publishing app from Django settings) -------------------
+@dataclass(frozen=True)
+class OAuthApp:
+    client_id: str = ""
+    client_secret: str = ""
+
+
+_app: Callable[[], OAuthApp] = OAuthApp
+
+
+def configure(app: Callable[[], OAuthApp]) -> None:
+    """Where the client id and secret come from (read at each use, so tests may change
+    them)."""
+    global _app
+    _app = app
+
+
+def oauth_app() -> OAuthApp:
+    return _app()
+
+
+def host(server_url: str, name: str) -> str:
+    return (server_url or HOSTS[name]).rstrip("/")
+
+
+# --- errors -----------------------------------------------------------------------------
+def _details(error: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [
+        d
+        for d in error.get("details") or []
+        if isinstance(d, dict) and str(d.get("@type", "")).endswith(kind)
+    ]
+
+
+def google_message(error: dict[str, Any]) -> str:
+    """Google's message with what its details say about each field."""
+    message = (error.get("message") or "").strip()
+    notes = []
+    for detail in _details(error, "mybusiness.v4.ValidationError"):
+        for item in detail.get("errorDetails") or []:
+            field_name, text = item.get("field") or "", item.get("message") or ""
+            notes.append(f"{field_name} : {text}" if field_name else text)
+    for detail in _details(error, "google.rpc.BadRequest"):
+        for item in detail.get("fieldViolations") or []:
+            notes.append(f"{item.get('field', '')} : {item.get('description', '')}")
+    if notes:
+        return f"{message} ({' ; '.join(notes)})" if message else " ; ".join(notes)
+    return message
+
+
+def _retry_at(error: dict[str, Any], response: requests.Response) -> datetime:
+    now = datetime.now(UTC)
+    for detail in _details(error, "google.rpc.RetryInfo"):
+        delay = str(detail.get("retryDelay") or "").rstrip("s")
+        try:
+            return now + timedelta(seconds=float(delay))
+        except ValueError:
+            continue
+    header = reset_time(response.headers, now)
+    if header is not None:
+        return header
+    # Quotas count per minute ("queries per minute per project"): the next minute.
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1, seconds=1)
+
+
+def classify(response: requests.Response, write: bool = False) -> NetworkError:
+    """The NetworkError for one of Google's error answers (see the table above)."""
+    status = response.status_code
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, str):  # the OAuth token endpoint
+        description = body.get("error_description") or error
+        if error == "invalid_grant":
+            return AuthError(
+                f"Google : l'accès d'Annexe a été retiré ou a expiré ({description}) ; "
+                "reconnectez le compte.",
+                status=status,
+                code=error,
+            )
+        return PermanentError(f"Google : {description} ({error})", status=status, code=error)
+    error = error if isinstance(error, dict) else {}
+    name = error.get("status") or ""
+    message = google_message(error) or (response.text or "").strip()[:300] or f"HTTP {status}"
+    if status == 401 or name == "UNAUTHENTICATED":
+        return AuthError(f"Google : {message}", status=status, code=name or "UNAUTHENTICATED")
+    if status == 403 or name == "PERMISSION_DENIED":
+        return AuthError(
+            f"Google : permission manquante pour ce compte ({message})",
+            status=status,
+            code=name or "PERMISSION_DENIED",
+        )
+    if status == 429 or name == "RESOURCE_EXHAUSTED":
+        return RateLimited(
+            f"Google : quota de requêtes atteint ({message})",
+            reset_at=_retry_at(error, response),
+            status=status,
+            code=name or "RESOURCE_EXHAUSTED",
+        )
+    if status >= 500 or status in (408, 425):
+        return TransientError(f"Google : {message}", status=status, code=name)
+    return PermanentError(f"Google : {message}", status=status, code=name)
+
+
+_http = HttpClient("google_business", classify=classify)
+
+
+def is_gone(exc: NetworkError) -> bool:
+    return isinstance(exc, PermanentError) and (exc.status == 404 or exc.code == "NOT_FOUND")
+
+
+# --- what the client returns ------------------------------------------------------------
+@dataclass(frozen=True)
+class Location:
+    """A location the person manages (what the connect flow offers to pick)."""
+
+    name: str  # accounts/{account}/locations/{location}
+    title: str
+    address: str
+    account_name: str  # the location group or personal account holding it
+    can_post: bool
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Google's Timestamp JSON, ``2026-03-05T14:03:00.123456Z``."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def _remote(data: dict[str, Any]) -> RemotePost:
+    return RemotePost(
+        remote_id=data["name"],
+        url=data.get("searchUrl") or "",
+        published_at=parse_time(data.get("createTime")),
+        data={"state": data.get("state") or "", "topic": data.get("topicType") or ""},
+    )
+
+
+def _comparable(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _date(value: datetime) -> dict[str, int]:
+    return {"year": value.year, "month": value.month, "day": value.day}
+
+
+def _time(value: datetime) -> dict[str, int]:
+    return {"hours": value.hour, "minutes": value.minute, "seconds": 0, "nanos": 0}
+
+
+def local_post(request: PublishRequest) -> dict[str, Any]:
+    """The LocalPost for a request: STANDARD, or EVENT when it carries an event; the link
+    becomes the call-to-action button (LEARN_MORE unless another is chosen)."""
+    body: dict[str, Any] = {
+        "languageCode": request.language or "fr",
+        "summary": request.text,
+        "topicType": "STANDARD",
+    }
+    if request.event is not None:
+        event = request.event
+        body["topicType"] = "EVENT"
+        body["event"] = {
+            "title": event.title,
+            "schedule": {
+                "startDate": _date(event.start),
+                "startTime": _time(event.start),
+                "endDate": _date(event.end),
+                "endTime": _time(event.end),
+            },
+        }
+    action = request.call_to_action or ("LEARN_MORE" if request.link else "")
+    if action:
+        body["callToAction"] = {"actionType": action}
+        if action != "CALL":
+            body["callToAction"]["url"] = request.link
+    if request.images:
+        if any(not image.url for image in request.images):
+            raise PermanentError("Google : la photo n'a pas d'adresse publique.")
+        # Google downloads the photo itself; there is no alt text field.
+        body["media"] = [{"mediaFormat": "PHOTO", "sourceUrl": i.url} for i in request.images]
+    return body
+
+
+# --- the client -------------------------------------------------------------------------
+class GoogleBusinessClient(NetworkClient):
+    key = "google_business"
+    connect_kind = "oauth2"
+    # Google fetches photos from a URL: the engine fills `Image.url` with a public one.
+    needs_public_image_urls = True
+    # Reads of a post still PROCESSING after it was created (seconds between reads).
+    poll_delays: tuple[float, ...] = (1, 2, 4)
+    post_metrics: dict[str, str] = POST_METRICS
+    daily_metrics: tuple[str, ...] = DAILY_METRICS
+
+    # --- publishing ----------------------------------------------------------------------
+    def publish(self, account: Account, request: PublishRequest) -> RemotePost:
+        response = self._call(
+            account,
+            "POST",
+            f"{host(account.server_url, 'posts')}/v4/{account.remote_id}/localPosts",
+            write=True,
+            json=local_post(request),
+        )
+        return _remote(self._settled(account, response.json()))
+
+    def _settled(self, account: Account, data: dict[str, Any]) -> dict[str, Any]:
+        """Read a PROCESSING post back until LIVE (briefly); REJECTED is a refusal."""
+        for delay in (*self.poll_delays, None):
+            if data.get("state") == "REJECTED":
+                raise PermanentError(
+                    "Google : la publication a été refusée (REJECTED). Google refuse notamment"
+                    " les numéros de téléphone dans le texte.",
+                    code="REJECTED",
+                )
+            if data.get("state") != "PROCESSING" or delay is None:
+                return data
+            time.sleep(delay)
+            data = self._call(
+                account, "GET", f"{host(account.server_url, 'posts')}/v4/{data['name']}"
+            ).json()
+        return data
+
+    def find(
+        self, account: Account, request: PublishRequest, *, since: datetime
+    ) -> RemotePost | None:
+        """The location's posts since the first attempt, newest first, whose summary
+        (whitespace aside), kind and event title match: Google has no idempotency key.
+        A REJECTED post does not count (it is not shown; sending again is what the
+        person wants once the text is fixed)."""
+        wanted = local_post(request)
+        title = (wanted.get("event") or {}).get("title")
+        for post in self._posts(account, since=since - FIND_SLACK):
+            if post.get("state") == "REJECTED":
+                continue
+            if _comparable(post.get("summary") or "") != _comparable(wanted["summary"]):
+                continue
+            if (post.get("topicType") or "STANDARD") != wanted["topicType"]:
+                continue
+            if title is not None and (post.get("event") or {}).get("title") != title:
+                continue
+            return _remote(post)
+        return None
+
+    def _posts(self, account: Account, *, since: datetime) -> Iterator[dict[str, Any]]:
+        url = f"{host(account.server_url, 'posts')}/v4/{account.remote_id}/localPosts"
+        params: dict[str, Any] = {"pageSize": 100}
+        while True:
+            body = self._call(account, "GET", url, params=params).json()
+            for post in body.get("localPosts") or []:
+                created = parse_time(post.get("createTime"))
+                if created is not None and created < since:
+                    return  # newest first: the rest is older
+                yield post
+            if not body.get("nextPageToken"):
+                return
+            params["pageToken"] = body["nextPageToken"]
+
+    def delete(self, account: Account, post: RemotePost) -> None:
+        try:
+            self._call(
+                account,
+                "DELETE",
+                f"{host(account.server_url, 'posts')}/v4/{post.remote_id}",
+                write=True,
+            )
+        except PermanentError as exc:
+            if not is_gone(exc):  # already deleted: what we wanted
+                raise
+
+    # --- the account -----------------------------------------------------------------------
+    def verify(self, account: Account) -> AccountInfo:
+        location_id = account.remote_id.rsplit("/", 1)[-1]
+        data = self._call(
+            account,
+            "GET",
+            f"{host(account.server_url, 'info')}/v1/locations/{location_id}",
+            params={"readMask": LOCATION_MASK},
+        ).json()
+        title = data.get("title") or account.remote_id
+        return AccountInfo(
+            remote_id=account.remote_id,
+            handle=_address(data) or title,
+            display_name=title,
+            server_url=account.server_url,
+        )
+
+    def locations(self, account: Account) -> list[Location]:
+        """Every location of every account (personal, location groups) the person
+        manages, whether it may post (verified) or not."""
+        found = []
+        for group in self._pages(
+            account, f"{host(account.server_url, 'accounts')}/v1/accounts", "accounts"
+        ):
+            url = f"{host(account.server_url, 'info')}/v1/{group['name']}/locations"
+            for data in self._pages(
+                account, url, "locations", readMask=LOCATION_MASK, pageSize=100
+            ):
+                found.append(
+                    Location(
+                        name=f"{group['name']}/{data['name']}",
+                        title=data.get("title") or data["name"],
+                        address=_address(data),
+                        account_name=group.get("accountName") or group["name"],
+                        can_post=bool((data.get("metadata") or {}).get("canOperateLocalPost")),
+                    )
+                )
+        return found
+
+    def _pages(self, account: Account, url: str, key: str, **params: Any) -> Iterator[dict]:
+        while True:
+            body = self._call(account, "GET", url, params=params).json()
+            yield from body.get(key) or []
+            if not body.get("nextPageToken"):
+                return
+            params["pageToken"] = body["nextPageToken"]
+
+    # --- metrics -------------------------------------------------------------------------
+    def fetch_metrics(
+        self, account: Account, posts: list[RemotePost], *, now: datetime | None = None
+    ) -> dict[str, Metrics]:
+        """Views in Search and button clicks per post (v4 reportInsights). A metric
+        Google refuses (retired, renamed) is logged and skipped; a retired method leaves
+        the counts unknown. Neither fails the refresh."""
+        now = now or datetime.now(UTC)
+        found: dict[str, Metrics] = {}
+        for start in range(0, len(posts), INSIGHTS_BATCH):
+            batch = posts[start : start + INSIGHTS_BATCH]
+            earliest = min((p.published_at or now for p in batch), default=now)
+            time_range = {
+                "startTime": (earliest - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "endTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+            values = self._each_metric(
+                list(self.post_metrics),
+                lambda metrics, batch=batch, time_range=time_range: self._insights(
+                    account, batch, metrics, time_range
+                ),
+                what=f"local post insights of {account.remote_id}",
+            )
+            for post in batch:
+                counts = values.get(post.remote_id, {})
+                found[post.remote_id] = Metrics(
+                    **{field: counts.get(metric) for metric, field in self.post_metrics.items()}
+                )
+        return found
+
+    def _insights(
+        self,
+        account: Account,
+        posts: list[RemotePost],
+        metrics: list[str],
+        time_range: dict[str, str],
+    ) -> dict[str, dict[str, int]]:
+        response = self._call(
+            account,
+            "POST",
+            f"{host(account.server_url, 'posts')}/v4/{account.remote_id}/localPosts:reportInsights",
+            json={
+                "localPostNames": [post.remote_id for post in posts],
+                "basicRequest": {
+                    "metricRequests": [{"metric": metric} for metric in metrics],
+                    "timeRange": time_range,
+                },
+            },
+        )
+        values: dict[str, dict[str, int]] = {}
+        for item in response.json().get("localPostMetrics") or []:
+            counts = values.setdefault(item.get("localPostName") or "", {})
+            for value in item.get("metricValues") or []:
+                number = _int((value.get("totalValue") or {}).get("value"))
+                if value.get("metric") and number is not None:
+                    counts[value["metric"]] = number
+        return values
+
+    def fetch_daily_metrics(self, account: Account, *, start: date, end: date) -> dict[str, int]:
+        """The location's totals over `start`–`end` (inclusive) per daily metric
+        (Performance API); a metric Google refuses is logged and skipped."""
+        location_id = account.remote_id.rsplit("/", 1)[-1]
+        url = (
+            f"{host(account.server_url, 'performance')}/v1/locations/{location_id}"
+            ":fetchMultiDailyMetricsTimeSeries"
+        )
+
+        def fetch(metrics: list[str]) -> dict[str, int]:
+            params: dict[str, Any] = {"dailyMetrics": metrics}
+            for which, day in (("startDate", start), ("endDate", end)):
+                params.update(
+                    {
+                        f"dailyRange.{which}.year": day.year,
+                        f"dailyRange.{which}.month": day.month,
+                        f"dailyRange.{which}.day": day.day,
+                    }
+                )
+            body = self._call(account, "GET", url, params=params).json()
+            totals: dict[str, int] = {}
+            for group in body.get("multiDailyMetricTimeSeries") or []:
+                for series in group.get("dailyMetricTimeSeries") or []:
+                    dated = (series.get("timeSeries") or {}).get("datedValues") or []
+                    # proto3 JSON leaves zero values out.
+                    totals[series["dailyMetric"]] = sum(_int(v.get("value")) or 0 for v in dated)
+            return totals
+
+        return self._each_metric(
+            list(self.daily_metrics), fetch, what=f"daily metrics of {account.remote_id}"
+        )
+
+    @staticmethod
+    def _each_metric(metrics: list[str], fetch: Callable[[list[str]], dict], *, what: str):
+        """All metrics in one call; when Google refuses it (a retired or unknown metric
+        name: 400, or a retired method: 404), one call per metric, skipping (and
+        logging) those it still refuses."""
+        try:
+            return fetch(metrics)
+        except PermanentError as exc:
+            if len(metrics) == 1:
+                logger.warning("Google %s: %s skipped: %s", what, metrics[0], exc)
+                return {}
+            logger.info("Google %s refused all at once (%s): one metric at a time", what, exc)
+        merged: dict = {}
+        for metric in metrics:
+            try:
+                values = fetch([metric])
+            except PermanentError as exc:
+                logger.warning("Google %s: %s skipped: %s", what, metric, exc)
+                continue
+            for key, value in values.items():
+                if isinstance(value, dict):
+                    merged.setdefault(key, {}).update(value)
+                else:
+                    merged[key] = value
+        return merged
+
+    # --- tokens --------------------------------------------------------------------------
+    def _call(
+        self, account: Account, method: str, url: str, *, write: bool = False, **kwargs: Any
+    ) -> requests.Response:
+        """A call with the account's access token, refreshed first when it has expired,
+        and once more when Google answers 401 (a token revoked or expired early)."""
+        if self._expired(account):
+            self.refresh(account)
+        try:
+            return _http.request(method, url, write=write, headers=_bearer(account), **kwargs)
+        except AuthError as exc:
+            if exc.status != 401 or not account.credentials.get("refresh_token"):
+                raise
+        # A 401 means Google did not act on the request: repeating it is safe.
+        self.refresh(account)
+        return _http.request(method, url, write=write, headers=_bearer(account), **kwargs)
+
+    @staticmethod
+    def _expired(account: Account) -> bool:
+        expires_at = account.credentials.get("expires_at")
+        if not expires_at or not account.credentials.get("refresh_token"):
+            return False
+        try:
+            return time.time() >= float(expires_at) - REFRESH_MARGIN
+        except (TypeError, ValueError):
+            return True
+
+    def refresh(self, account: Account) -> dict[str, Any]:
+        """A new access token from the refresh token (``grant_type=refresh_token``);
+        saves the credentials (`update_credentials`) and returns them. ``invalid_grant``
+        (access removed, refresh token expired) raises AuthError."""
+        refresh_token = account.credentials.get("refresh_token")
+        if not refresh_token:
+            raise AuthError("Google : le compte n'a pas de jeton de renouvellement.")
+        app = oauth_app()
+        response = _http.request(
+            "POST",
+            f"{host(account.server_url, 'token')}/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+                "client_id": app.client_id,
+                "client_secret": app.client_secret,
+            },
+        )
+        answer = response.json()
+        credentials = {**account.credentials, **token_credentials(answer)}
+        account.update_credentials(credentials)
+        return credentials
+
+    # --- connect flow ----------------------------------------------------------------------
+    def authorization_url(
+        self, *, server_url: str, client_id: str, redirect_uri: str, state: str, code_verifier: str
+    ) -> str:
+        """Google's consent page: offline access (a refresh token), asked again each
+        time (``prompt=consent``: Google gives the refresh token only on a consent)."""
+        return oauth.authorization_url(
+            authorize_url=f"{host(server_url, 'authorize')}/o/oauth2/v2/auth",
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            scopes=SCOPES,
+            state=state,
+            code_verifier=code_verifier,
+            access_type="offline",
+            prompt="consent",
+        )
+
+    def exchange_code(
+        self,
+        *,
+        server_url: str,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        code: str,
+        code_verifier: str,
+    ) -> dict[str, Any]:
+        """The credentials: ``access_token``, ``refresh_token``, ``expires_at`` (epoch)."""
+        token = oauth.exchange_code(
+            network="Google",
+            token_url=f"{host(server_url, 'token')}/token",
+            client_id=client_id,
+            client_secret=client_secret,
+            redirect_uri=redirect_uri,
+            code=code,
+            code_verifier=code_verifier,
+        )
+        return token_credentials(token)
+
+    def revoke(self, account: Account) -> None:
+        """Give the access back: revoking the refresh token revokes its access tokens."""
+        token = account.credentials.get("refresh_token") or account.credentials.get("access_token")
+        if token:
+            _http.request(
+                "POST",
+                f"{host(account.server_url, 'token')}/revoke",
+                write=True,
+                data={"token": token},
+            )
+
+
+def token_credentials(token: dict[str, Any]) -> dict[str, Any]:
+    """What Annexe keeps of a token answer."""
+    credentials: dict[str, Any] = {"access_token": token["access_token"]}
+    if token.get("refresh_token"):
+        credentials["refresh_token"] = token["refresh_token"]
+    if token.get("expires_at"):
+        credentials["expires_at"] = float(token["expires_at"])
+    elif token.get("expires_in"):
+        credentials["expires_at"] = time.time() + float(token["expires_in"])
+    if token.get("scope"):
+        scope = token["scope"]
+        credentials["scope"] = " ".join(scope) if isinstance(scope, list) else str(scope)
+    return credentials
+
+
+def _bearer(account: Account) -> dict[str, str]:
+    token = account.credentials.get("access_token")
+    if not token:
+        raise AuthError("Google : le compte n'a pas de jeton d'accès.")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _address(data: dict[str, Any]) -> str:
+    address = data.get("storefrontAddress") or {}
+    lines = [*address.get("addressLines", []), address.get("postalCode"), address.get("locality")]
+    return ", ".join(part for part in lines if part)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
