@@ -60,6 +60,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute URL of the site, for links in emails, feeds and iCal files.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:{}".format(env.int("PORT", default=8000)))
+# Absolute URL at which the networks' servers reach Annexe to download the photos of a
+# post being published (Instagram, Threads: publishing.public_media). Defaults to
+# SITE_URL; set it when the site itself is not reachable from the Internet but a
+# proxy exposes /publishing/public-media/.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default=SITE_URL)
+# How long such a signed URL stays valid, in seconds.
+PUBLIC_MEDIA_MAX_AGE = env.int("PUBLIC_MEDIA_MAX_AGE", default=3600)
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [

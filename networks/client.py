@@ -208,6 +208,9 @@ class NetworkClient:
     # Whether the network is reached over HTTP (False: Sandbox and Website feed, which
     # live inside Annexe).
     remote: ClassVar[bool] = True
+    # Whether the network downloads images from `Image.url` itself (Instagram,
+    # Threads): the engine then gives a public, signed, expiring URL of each rendition.
+    needs_public_image_urls: ClassVar[bool] = False
 
     def new_key(self, publication_uuid: str, now: datetime) -> str:
         """The idempotency key the network will see, chosen once per publication."""

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from publishing.views import accounts, actions, connect, feeds, pause, relays, sandbox
+from publishing.views import (
+    accounts,
+    actions,
+    connect,
+    feeds,
+    pause,
+    public_media,
+    relays,
+    sandbox,
+)
 
 app_name = "publishing"
 urlpatterns = [
@@ -50,4 +59,10 @@ urlpatterns = [
     path("feeds/<str:token>/atom.xml", feeds.feed_atom, name="feed_atom"),
     path("feeds/<str:token>/feed.json", feeds.feed_json, name="feed_json"),
     path("feeds/<str:token>/widget/", feeds.feed_widget, name="feed_widget"),
+    # Renditions downloaded by Meta while a publication is sent: public, signed.
+    path(
+        "public-media/<str:token>/<str:filename>",
+        public_media.public_media,
+        name="public_media",
+    ),
 ]

@@ -10,9 +10,10 @@ from django.utils import timezone
 from networks.base import VariantInput
 from networks.client import Account, Image, PublishRequest, RemotePost
 from posts.selectors import content_for_target, network_for
-from posts.services.media import media_rendition_for
+from posts.services.media import media_rendition_get
 from publishing.hooks import rewrite_link
 from publishing.models import Publication, SocialAccount
+from publishing.public_media import public_media_url, rendition_filename
 
 
 def client_account(account: SocialAccount) -> Account:
@@ -50,23 +51,29 @@ def publish_request_for(publication: Publication) -> PublishRequest:
     if content.link and link != content.link:
         text = text.replace(content.link, link)
     final = network.final_text(VariantInput(text=text, link=link))
+    client = network.client()
     images = []
     for media in content.media:
-        rendition = media_rendition_for(
+        rendition = media_rendition_get(
             media=media, network_key=publication.network, account=account, fit=content.image_fit
         )
-        extension = {"image/png": "png", "image/gif": "gif", "image/webp": "webp"}.get(
-            rendition.mime_type, "jpg"
-        )
+        with rendition.file.open("rb") as stored:
+            data = stored.read()
+        if client.needs_public_image_urls:
+            # Meta downloads the image itself: a signed URL valid while this
+            # publication is being sent.
+            url = public_media_url(publication=publication, rendition=rendition)
+        else:
+            url = _absolute(media.file.url)
         images.append(
             Image(
-                data=rendition.content,
+                data=data,
                 mime_type=rendition.mime_type,
                 alt_text=media.alt_text,
                 width=rendition.width,
                 height=rendition.height,
-                filename=f"image-{media.pk}.{extension}",
-                url=_absolute(media.file.url),
+                filename=rendition_filename(rendition),
+                url=url,
             )
         )
     options = account.settings or {}

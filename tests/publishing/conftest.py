@@ -51,6 +51,51 @@ def bluesky_account_on(fake, library) -> SocialAccount:
     )
 
 
+def instagram_account_on(fake, library, *, username: str = "mediatheque_lille") -> SocialAccount:
+    """An Instagram professional account linked to its Page (Instagram API with Facebook
+    Login: the Page token publishes)."""
+    ids = fake.ids()
+    ig_id = ids["instagram"][username]
+    page_id = next(pid for name, pid in ids["pages"].items() if fake.pages[pid].ig_user_id == ig_id)
+    return SocialAccount.objects.create(
+        library=library,
+        network="instagram",
+        display_name=f"@{username}",
+        handle=f"@{username}",
+        server_url=fake.url,
+        remote_id=ig_id,
+        credentials={"access_token": fake.issue_page_token(page_id)},
+        settings={"page_id": page_id},
+    )
+
+
+def facebook_account_on(fake, library, *, name: str = "Médiathèque de Lille") -> SocialAccount:
+    page_id = fake.ids()["pages"][name]
+    return SocialAccount.objects.create(
+        library=library,
+        network="facebook",
+        display_name=name,
+        handle=name,
+        server_url=fake.url,
+        remote_id=page_id,
+        credentials={"access_token": fake.issue_page_token(page_id)},
+    )
+
+
+def threads_account_on(fake, library) -> SocialAccount:
+    user_id = fake.ids()["threads"]["mediatheque_lille"]
+    token = fake.issue_threads(user_id)
+    return SocialAccount.objects.create(
+        library=library,
+        network="threads",
+        display_name="Médiathèque de Lille",
+        handle="@mediatheque_lille",
+        server_url=fake.threads_url,
+        remote_id=user_id,
+        credentials={"access_token": token},
+    )
+
+
 @pytest.fixture
 def cast(network):
     return SimpleNamespace(
