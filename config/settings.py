@@ -221,6 +221,16 @@ NETWORKS_LINK_PREVIEWS = env.str(
 BLUESKY_RESOLVER_URL = env.str("BLUESKY_RESOLVER_URL", default="https://bsky.social")
 BLUESKY_PLC_URL = env.str("BLUESKY_PLC_URL", default="https://plc.directory")
 BLUESKY_APP_URL = env.str("BLUESKY_APP_URL", default="https://bsky.app")
+# LinkedIn Pages: Annexe's app (developer portal), the API and sign-in hosts.
+LINKEDIN_CLIENT_ID = env.str("LINKEDIN_CLIENT_ID", default="")
+LINKEDIN_CLIENT_SECRET = env.str("LINKEDIN_CLIENT_SECRET", default="")
+LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com")
+LINKEDIN_OAUTH_URL = env.str("LINKEDIN_OAUTH_URL", default="https://www.linkedin.com")
+# X: Annexe's OAuth 2.0 client (developer console); empty secret = a public client.
+X_CLIENT_ID = env.str("X_CLIENT_ID", default="")
+X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default="")
+X_API_URL = env.str("X_API_URL", default="https://api.x.com")
+X_OAUTH_URL = env.str("X_OAUTH_URL", default="https://x.com")
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -35,7 +35,9 @@ Contract of a client
   is sure the post does not exist (or when re-sending with the same key is
   harmless).
 - Credentials that change during a call (a refreshed session) are handed to
-  `Account.update_credentials()`, whose callback saves them encrypted.
+  `Account.update_credentials()`, whose callback saves them encrypted;
+  `Account.reload_credentials()` (when set) reads them back, for a rotating refresh
+  token another process may have used first.
 - Connect flows are network-specific steps on the client (`MastodonClient.
   register_app`, `BlueskyClient.login`…); `connect_kind` tells the accounts page
   which form to show: "oauth2", "app_password" or "local".
@@ -109,6 +111,9 @@ class Account:
     on_credentials_changed: Callable[[dict[str, Any]], None] | None = field(
         default=None, repr=False
     )
+    # The credentials as saved now (another worker may have refreshed a rotating token
+    # meanwhile: X's refresh tokens work once).
+    reload_credentials: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
 
     def update_credentials(self, credentials: dict[str, Any]) -> None:
         self.credentials = credentials

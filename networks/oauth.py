@@ -11,6 +11,8 @@ import base64
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -76,6 +78,7 @@ def exchange_code(
     redirect_uri: str,
     code: str,
     code_verifier: str | None = None,
+    basic_auth: bool = False,
 ) -> dict:
     """The token answer (`access_token`, `scope`, maybe `refresh_token`, `expires_in`)."""
     _allow_plain_http(token_url)
@@ -86,12 +89,15 @@ def exchange_code(
     session.adapters = shared.adapters
     session.headers["User-Agent"] = SETTINGS.user_agent
     kwargs = {"code_verifier": code_verifier} if code_verifier else {}
+    # X's confidential clients authenticate with HTTP Basic; a public client (no
+    # secret) and most networks send client_id (and secret) in the body.
+    basic = basic_auth and bool(client_secret)
     try:
         token = session.fetch_token(
             token_url,
             code=code,
-            client_secret=client_secret,
-            include_client_id=True,
+            client_secret=client_secret or None,
+            include_client_id=not basic,
             timeout=(SETTINGS.connect_timeout, SETTINGS.read_timeout),
             **kwargs,
         )
@@ -103,5 +109,80 @@ def exchange_code(
     except requests.RequestException as exc:
         raise TransientError(f"{network}: serveur injoignable ({type(exc).__name__})") from exc
     except ValueError as exc:  # a non-JSON answer
+        raise PermanentError(f"{network}: réponse inattendue du serveur") from exc
+    return dict(token)
+
+
+# --- the app registered with a network -----------------------------------------------------
+@dataclass(frozen=True)
+class OAuthApp:
+    """Annexe's app on a network (LinkedIn, X…): its client id and secret, and the
+    address of the network's authorization server (empty: the network's own)."""
+
+    client_id: str
+    client_secret: str = ""
+    auth_url: str = ""
+
+
+_app_resolver: Callable[[str], OAuthApp | None] | None = None
+
+
+def set_app_resolver(resolver: Callable[[str], OAuthApp | None]) -> None:
+    """Where `app(network)` reads the apps from (the publishing app passes one that
+    reads Django settings at call time, so tests may override them)."""
+    global _app_resolver
+    _app_resolver = resolver
+
+
+def app(network: str) -> OAuthApp:
+    """The app registered for `network`; AuthError when none is configured (nothing
+    works without it, and reconnecting will not help until an administrator sets it)."""
+    found = _app_resolver(network) if _app_resolver else None
+    if found is None or not found.client_id:
+        raise AuthError(f"{network} : l'application Annexe n'est pas configurée sur ce serveur.")
+    return found
+
+
+def refresh_token(
+    *,
+    network: str,
+    token_url: str,
+    refresh_token: str,
+    client_id: str,
+    client_secret: str = "",
+    basic_auth: bool = False,
+) -> dict:
+    """A new token answer from a refresh token (`grant_type=refresh_token`). The
+    client authenticates with HTTP Basic (`basic_auth`, X's confidential clients) or
+    in the body (LinkedIn). A refused refresh token is AuthError: reconnect."""
+    _allow_plain_http(token_url)
+    session = OAuth2Session(client_id)
+    shared = HttpClient.session()
+    session.adapters = shared.adapters
+    session.headers["User-Agent"] = SETTINGS.user_agent
+    kwargs: dict = {}
+    auth = None
+    if basic_auth and client_secret:
+        auth = requests.auth.HTTPBasicAuth(client_id, client_secret)
+    else:
+        kwargs["client_id"] = client_id
+        if client_secret:
+            kwargs["client_secret"] = client_secret
+    try:
+        token = session.refresh_token(
+            token_url,
+            refresh_token=refresh_token,
+            auth=auth,
+            timeout=(SETTINGS.connect_timeout, SETTINGS.read_timeout),
+            **kwargs,
+        )
+    except OAuth2Error as exc:
+        message = exc.description or exc.error or str(exc)
+        if (exc.status_code or 400) >= 500:
+            raise TransientError(f"{network}: {message}", status=exc.status_code) from exc
+        raise AuthError(f"{network}: {message}", status=exc.status_code) from exc
+    except requests.RequestException as exc:
+        raise TransientError(f"{network}: serveur injoignable ({type(exc).__name__})") from exc
+    except ValueError as exc:
         raise PermanentError(f"{network}: réponse inattendue du serveur") from exc
     return dict(token)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from libraries.models import Library
 from networks.client import Account, AuthError, NetworkError
 from publishing.connect import AccountDetails, ConnectFlow, ConnectRefused, get_flow
+from publishing.expiry import token_expiry_set
 from publishing.models import AccountStatus, RegisteredApp, SocialAccount
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,10 @@ def client_account(account: SocialAccount) -> Account:
         )
         account.credentials = credentials
 
+    def reload() -> dict:
+        account.refresh_from_db(fields=["credentials"])
+        return dict(account.credentials or {})
+
     return Account(
         network=account.network,
         server_url=account.server_url,
@@ -41,6 +47,7 @@ def client_account(account: SocialAccount) -> Account:
         credentials=dict(account.credentials),
         settings=dict(account.settings),
         on_credentials_changed=save,
+        reload_credentials=reload,
     )
 
 
@@ -95,6 +102,9 @@ def account_connect(
         "verified_at": timezone.now().isoformat(),
     }
     account.settings.pop("last_error", None)
+    # A new token: its own expiry (or none), and no reminder sent for it yet.
+    expires_at = datetime.fromisoformat(details.expires_at) if details.expires_at else None
+    token_expiry_set(account=account, expires_at=expires_at, save=False)
     account.status = AccountStatus.CONNECTED
     if getattr(flow, "needs_feed_token", False) and not account.feed_token:
         account.feed_token = new_feed_token()

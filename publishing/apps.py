@@ -2,6 +2,24 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def oauth_app(network: str):
+    """Annexe's app on `network` from the settings `<NETWORK>_CLIENT_ID`,
+    `_CLIENT_SECRET` and `_OAUTH_URL`, read at call time (tests override them)."""
+    from django.conf import settings
+
+    from networks.oauth import OAuthApp
+
+    prefix = network.upper()
+    client_id = getattr(settings, f"{prefix}_CLIENT_ID", "")
+    if not client_id:
+        return None
+    return OAuthApp(
+        client_id=client_id,
+        client_secret=getattr(settings, f"{prefix}_CLIENT_SECRET", ""),
+        auth_url=getattr(settings, f"{prefix}_OAUTH_URL", ""),
+    )
+
+
 class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = _("Publication sur les réseaux")
@@ -18,6 +36,9 @@ class PublishingConfig(AppConfig):
             allow_loopback=settings.NETWORKS_ALLOW_LOOPBACK,
             link_previews=settings.NETWORKS_LINK_PREVIEWS,
         )
+        from networks import oauth
+
+        oauth.set_app_resolver(oauth_app)
 
         from publishing import receivers  # noqa: F401  (follows validation and the calendar)
         from publishing.hooks import register_email_relay_builder

@@ -93,6 +93,9 @@ class AccountDetails:
     avatar_url: str = ""
     credentials: dict[str, Any] = field(default_factory=dict, repr=False)
     settings: dict[str, Any] = field(default_factory=dict)
+    # When the credentials stop working unless refreshed (ISO 8601, UTC; "": never or
+    # unknown). account_connect records it with publishing.expiry.token_expiry_set.
+    expires_at: str = ""
 
 
 @dataclass(frozen=True)

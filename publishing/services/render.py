@@ -25,6 +25,10 @@ def client_account(account: SocialAccount) -> Account:
         )
         account.credentials = credentials
 
+    def reload() -> dict:
+        account.refresh_from_db(fields=["credentials"])
+        return dict(account.credentials or {})
+
     return Account(
         network=account.network,
         server_url=account.server_url.rstrip("/"),
@@ -33,6 +37,7 @@ def client_account(account: SocialAccount) -> Account:
         credentials=dict(account.credentials or {}),
         settings=dict(account.settings or {}),
         on_credentials_changed=save,
+        reload_credentials=reload,
     )
 
 
