@@ -19,10 +19,34 @@ tested against the conformance cases instead.
 
 from __future__ import annotations
 
-import regex
+import html
+import logging
+import re
+import time
+from datetime import UTC, datetime, timedelta
 
+import regex
+import requests
+
+from networks import oauth
 from networks import text as textlib
 from networks.base import ImageLimits, Network, TextLimits
+from networks.client import (
+    Account,
+    AccountInfo,
+    AuthError,
+    Image,
+    Metrics,
+    NetworkClient,
+    NetworkError,
+    PermanentError,
+    PublishRequest,
+    RateLimited,
+    RemotePost,
+    TransientError,
+    utcnow,
+)
+from networks.http import HttpClient, error_text, reset_time
 
 # Code points of weight 1 in twitter-text v3; everything else weighs 2.
 _LIGHT = regex.compile(r"[\u0000-\u10FF\u2000-\u200D\u2010-\u201F\u2032-\u2037]+")
@@ -61,3 +85,425 @@ class X(Network):
             total += _weight(text[position : url.start]) + self.url_weight
             position = url.end
         return total + _weight(text[position:])
+
+    def client(self) -> XClient:
+        return XClient()
+
+
+# ======================================================================================
+# Client: posts with photos (or one GIF) and their alt text, find after an ambiguous
+# failure, duplicates never posted twice, delete, verify, metrics, OAuth 2.0 with PKCE
+# and rotating refresh tokens. Sources (xdevplatform/docs, NETWORKS.md § 5):
+# x-api/media/quickstart/media-upload-chunked and the v2 media reference,
+# x-api/posts/manage-tweets, lookup, timelines; x-api/fundamentals/rate-limits,
+# response-codes-and-errors, metrics; resources/fundamentals/authentication/oauth-2-0/
+# authorization-code (PKCE, `offline.access`, 2-hour access tokens, refresh tokens
+# that work once).
+#
+#   answer                                        kind
+#   401                                           one refresh, then AuthError (reconnect)
+#   403 "Forbidden" (scope), unsupported-auth     AuthError
+#   403 "…duplicate content."                     our earlier attempt when find() sees it
+#                                                 (made since the first attempt), else
+#                                                 PermanentError
+#   429 x-rate-limit-reset (epoch)                RateLimited until that reset
+#   429 usage-capped (pay-per-use budget spent)   RateLimited until the next period
+#   400 invalid-request (media type, too long…)   PermanentError with X's message
+#   media processing_info "failed"                PermanentError with X's message
+#   5xx                                           TransientError
+#   read timeout / dropped during a write         AmbiguousError (networks.http)
+# ======================================================================================
+API_URL = "https://api.x.com"
+OAUTH_URL = "https://x.com"
+# Post (tweet.write needs tweet.read and users.read), upload media, read who the
+# account is and its posts' metrics; offline.access for a refresh token.
+SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"]
+CHUNK_BYTES = 1024 * 1024
+# Media processing (GIFs): X says when to check again; never wait longer than this.
+PROCESSING_TIMEOUT = 120.0
+PROCESSING_PACE = 1.0  # tests speed X's check_after_secs up
+REFRESH_MARGIN = timedelta(minutes=2)
+FIND_SLACK = timedelta(minutes=5)
+DEFAULT_THROTTLE_WAIT = timedelta(minutes=15)  # a 429 without its reset header
+PROBLEMS = "https://api.twitter.com/2/problems/"
+_URL = re.compile(r"https?://\S+")
+
+logger = logging.getLogger(__name__)
+
+
+def _body(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _words(body: dict, response: requests.Response) -> str:
+    """X's words: the first parameter error of an invalid request (v2) or of a v1.1
+    body, else the problem's detail."""
+    errors = body.get("errors")
+    first = errors[0] if isinstance(errors, list) and errors else None
+    if isinstance(first, dict) and first.get("message"):
+        return str(first["message"])
+    return str(body.get("detail") or body.get("title") or error_text(response))
+
+
+def _period_end(period: str, now: datetime) -> datetime:
+    """The start of the next usage period (`usage-capped` answers name it)."""
+    if period.lower() == "daily":
+        return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+    first = datetime(now.year, now.month, 1, tzinfo=UTC)
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def _classify(response: requests.Response, write: bool) -> NetworkError | None:
+    body = _body(response)
+    status = response.status_code
+    kind = str(body.get("type") or "").removeprefix(PROBLEMS)
+    words = _words(body, response)
+    text = f"X : {words}"
+    if status == 401:
+        return AuthError(text, status=status, code=kind)
+    if status == 403:
+        if "duplicate content" in words:
+            return PermanentError(text, status=status, code="duplicate")
+        if words == "Forbidden" or kind in ("unsupported-authentication", "client-forbidden"):
+            return AuthError(text, status=status, code=kind or "forbidden")
+        return PermanentError(text, status=status, code=kind)
+    if status == 429:
+        now = utcnow()
+        if kind == "usage-capped":
+            reset = _period_end(str(body.get("period") or "Monthly"), now)
+        else:
+            reset = reset_time(response.headers, now) or now + DEFAULT_THROTTLE_WAIT
+        return RateLimited(text, reset_at=reset, status=status, code=kind)
+    if status >= 500 or status in (408, 425):
+        return TransientError(text, status=status, code=kind)
+    return PermanentError(text, status=status, code=kind)
+
+
+_http = HttpClient("x", classify=_classify)
+
+
+def api_base(account: Account) -> str:
+    return (account.server_url or API_URL).rstrip("/")
+
+
+def post_url(account: Account, post_id: str) -> str:
+    username = account.handle.lstrip("@")
+    return f"https://x.com/{username or 'i/web'}/status/{post_id}"
+
+
+def comparable(text: str, *, trailing_media_link: bool = False) -> str:
+    """Text for matching: X wraps every URL in t.co and shows attached media as one
+    more t.co link at the end, and escapes &, < and >."""
+    text = html.unescape(text or "")
+    if trailing_media_link:
+        text = re.sub(r"\s*https://t\.co/\S+\s*$", "", text)
+    return " ".join(_URL.sub("URL", text).split())
+
+
+def credentials_from_token(token: dict, *, previous: dict | None = None) -> dict:
+    """What Annexe keeps of a token answer: the access token, its expiry (epoch
+    seconds), the refresh token (a new one at each refresh: the old one stops working)."""
+    credentials = dict(previous or {})
+    credentials["access_token"] = token["access_token"]
+    if token.get("expires_in"):
+        credentials["expires_at"] = int(time.time() + float(token["expires_in"]))
+    if token.get("refresh_token"):
+        credentials["refresh_token"] = token["refresh_token"]
+    if token.get("scope"):
+        scope = token["scope"]
+        credentials["scope"] = " ".join(scope) if isinstance(scope, list) else scope
+    return credentials
+
+
+class XClient(NetworkClient):
+    key = "x"
+    connect_kind = "oauth2"
+
+    # --- HTTP with a fresh token ---------------------------------------------------------
+    def _call(self, method: str, account: Account, path: str, **kwargs) -> requests.Response:
+        """A request with the account's token, refreshed first when it is about to
+        expire, and once more on a 401 (nothing was done: safe to repeat)."""
+        self._fresh(account)
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {account.credentials['access_token']}"}
+            try:
+                return _http.request(
+                    method, f"{api_base(account)}{path}", headers=headers, **kwargs
+                )
+            except AuthError as exc:
+                if (
+                    attempt == 2
+                    or exc.status != 401
+                    or not account.credentials.get("refresh_token")
+                ):
+                    raise
+                self.refresh(account)
+        raise AssertionError("unreachable")
+
+    def _fresh(self, account: Account) -> None:
+        credentials = account.credentials
+        if not credentials.get("access_token"):
+            raise AuthError("X : le compte n'a pas de jeton d'accès.")
+        expires_at = credentials.get("expires_at")
+        if (
+            expires_at
+            and credentials.get("refresh_token")
+            and time.time() >= float(expires_at) - REFRESH_MARGIN.total_seconds()
+        ):
+            self.refresh(account)
+
+    # --- publishing ----------------------------------------------------------------------
+    def publish(self, account: Account, request: PublishRequest) -> RemotePost:
+        """Media first (an unused upload expires: harmless), alt text on each, then the
+        post. X has no idempotency key; a repeated text is refused (403), which find()
+        tells apart from a real repetition."""
+        media_ids = [self._upload(account, image) for image in request.images]
+        body: dict = {"text": request.text}
+        if media_ids:
+            body["media"] = {"media_ids": media_ids}
+        try:
+            response = self._call("POST", account, "/2/tweets", write=True, json=body)
+        except PermanentError as exc:
+            if exc.code != "duplicate" or request.created_at is None:
+                raise
+            earlier = self.find(account, request, since=request.created_at)
+            if earlier is not None:
+                return earlier
+            raise
+        post_id = str(response.json()["data"]["id"])
+        return RemotePost(remote_id=post_id, url=post_url(account, post_id), published_at=utcnow())
+
+    def _upload(self, account: Account, image: Image) -> str:
+        if image.mime_type == "image/gif" or len(image.data) > CHUNK_BYTES * 4:
+            media_id = self._upload_chunked(account, image)
+        else:
+            response = self._call(
+                "POST",
+                account,
+                "/2/media/upload",
+                data={"media_category": "tweet_image", "media_type": image.mime_type},
+                files={"media": (image.filename, image.data, image.mime_type)},
+            )
+            media_id = str(response.json()["data"]["id"])
+        if image.alt_text:
+            self._call(
+                "POST",
+                account,
+                "/2/media/metadata",
+                json={"id": media_id, "metadata": {"alt_text": {"text": image.alt_text}}},
+            )
+        return media_id
+
+    def _upload_chunked(self, account: Account, image: Image) -> str:
+        """initialize → append (1 MB segments) → finalize → STATUS until succeeded."""
+        category = "tweet_gif" if image.mime_type == "image/gif" else "tweet_image"
+        response = self._call(
+            "POST",
+            account,
+            "/2/media/upload/initialize",
+            json={
+                "media_type": image.mime_type,
+                "total_bytes": len(image.data),
+                "media_category": category,
+            },
+        )
+        media_id = str(response.json()["data"]["id"])
+        for index, start in enumerate(range(0, len(image.data), CHUNK_BYTES)):
+            self._call(
+                "POST",
+                account,
+                f"/2/media/upload/{media_id}/append",
+                data={"segment_index": str(index)},
+                files={"media": (image.filename, image.data[start : start + CHUNK_BYTES])},
+            )
+        response = self._call("POST", account, f"/2/media/upload/{media_id}/finalize")
+        self._wait_processed(account, media_id, response.json().get("data") or {})
+        return media_id
+
+    def _wait_processed(self, account: Account, media_id: str, data: dict) -> None:
+        deadline = time.monotonic() + PROCESSING_TIMEOUT
+        while True:
+            info = data.get("processing_info") or {}
+            state = info.get("state")
+            if state in (None, "succeeded"):
+                return
+            if state == "failed":
+                error = info.get("error") or {}
+                raise PermanentError(
+                    f"X : média refusé ({error.get('message') or error.get('name') or state}).",
+                    code="media_failed",
+                )
+            wait = min(float(info.get("check_after_secs") or 1), PROCESSING_TIMEOUT)
+            if time.monotonic() + wait > deadline:
+                raise TransientError("X : le média est encore en cours de traitement.")
+            time.sleep(wait * PROCESSING_PACE)
+            response = self._call(
+                "GET",
+                account,
+                "/2/media/upload",
+                params={"command": "STATUS", "media_id": media_id},
+            )
+            data = response.json().get("data") or {}
+
+    def find(
+        self, account: Account, request: PublishRequest, *, since: datetime
+    ) -> RemotePost | None:
+        """The account's posts since the first attempt whose text (URLs aside: X
+        shows them as t.co links) and media count match."""
+        response = self._call(
+            "GET",
+            account,
+            f"/2/users/{account.remote_id}/tweets",
+            params={
+                "start_time": (since - FIND_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "max_results": 100,
+                "tweet.fields": "created_at,attachments",
+            },
+        )
+        wanted = comparable(request.text)
+        for post in response.json().get("data") or []:
+            media = (post.get("attachments") or {}).get("media_keys") or []
+            shown = comparable(post.get("text") or "", trailing_media_link=bool(media))
+            if shown == wanted and len(media) == len(request.images):
+                created = post.get("created_at")
+                return RemotePost(
+                    remote_id=str(post["id"]),
+                    url=post_url(account, str(post["id"])),
+                    published_at=datetime.fromisoformat(created.replace("Z", "+00:00"))
+                    if created
+                    else None,
+                )
+        return None
+
+    def delete(self, account: Account, post: RemotePost) -> None:
+        # An unknown or already deleted post answers {"deleted": false}: what we wanted.
+        self._call("DELETE", account, f"/2/tweets/{post.remote_id}", write=True)
+
+    # --- the account -----------------------------------------------------------------------
+    def verify(self, account: Account) -> AccountInfo:
+        response = self._call(
+            "GET", account, "/2/users/me", params={"user.fields": "profile_image_url"}
+        )
+        data = response.json()["data"]
+        return AccountInfo(
+            remote_id=str(data["id"]),
+            handle=f"@{data['username']}",
+            display_name=data.get("name") or data["username"],
+            avatar_url=data.get("profile_image_url") or "",
+            server_url=account.server_url,
+        )
+
+    # --- metrics -------------------------------------------------------------------------
+    def fetch_metrics(
+        self, account: Account, posts: list[RemotePost], *, now: datetime | None = None
+    ) -> dict[str, Metrics]:
+        """Public metrics (likes, replies, reposts, quotes, impressions) and, for the
+        account's posts of the last 30 days, link clicks from the non-public metrics.
+        A field X refuses (`not-authorized-for-field`) is logged and skipped."""
+        found: dict[str, Metrics] = {}
+        for post in posts:
+            response = self._call(
+                "GET",
+                account,
+                f"/2/tweets/{post.remote_id}",
+                params={"tweet.fields": "public_metrics,non_public_metrics"},
+            )
+            body = response.json()
+            for error in body.get("errors") or []:
+                logger.info(
+                    "X metric %s skipped for %s: %s",
+                    error.get("field") or error.get("parameter"),
+                    post.remote_id,
+                    error.get("detail") or error.get("title"),
+                )
+            data = body.get("data")
+            if not data:
+                continue  # deleted on X
+            public = data.get("public_metrics") or {}
+            private = data.get("non_public_metrics") or {}
+            found[post.remote_id] = Metrics(
+                likes=public.get("like_count"),
+                replies=public.get("reply_count"),
+                shares=public.get("retweet_count"),
+                quotes=public.get("quote_count"),
+                impressions=public.get("impression_count", private.get("impression_count")),
+                clicks=private.get("url_link_clicks"),
+            )
+        return found
+
+    # --- tokens ----------------------------------------------------------------------------
+    def authorization_url(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:
+        app = oauth.app("x")
+        return oauth.authorization_url(
+            authorize_url=f"{(app.auth_url or OAUTH_URL).rstrip('/')}/i/oauth2/authorize",
+            client_id=app.client_id,
+            redirect_uri=redirect_uri,
+            scopes=SCOPES,
+            state=state,
+            code_verifier=code_verifier,
+        )
+
+    def exchange_code(
+        self, *, server_url: str, redirect_uri: str, code: str, code_verifier: str
+    ) -> dict:
+        app = oauth.app("x")
+        token = oauth.exchange_code(
+            network="X",
+            token_url=f"{(server_url or API_URL).rstrip('/')}/2/oauth2/token",
+            client_id=app.client_id,
+            client_secret=app.client_secret,
+            redirect_uri=redirect_uri,
+            code=code,
+            code_verifier=code_verifier,
+            basic_auth=True,
+        )
+        return credentials_from_token(token)
+
+    def refresh(self, account: Account) -> datetime | None:
+        """New tokens from the refresh token, saved at once: X's refresh tokens work
+        once, so the new one must not be lost. When X refuses ours, another worker may
+        have just used it: take the credentials it saved if they are newer."""
+        refresh_token = account.credentials.get("refresh_token")
+        if not refresh_token:
+            raise AuthError("X : pas de jeton de renouvellement ; reconnectez le compte.")
+        app = oauth.app("x")
+        try:
+            token = oauth.refresh_token(
+                network="X",
+                token_url=f"{api_base(account)}/2/oauth2/token",
+                refresh_token=refresh_token,
+                client_id=app.client_id,
+                client_secret=app.client_secret,
+                basic_auth=True,
+            )
+        except AuthError:
+            saved = account.reload_credentials() if account.reload_credentials else {}
+            if saved.get("refresh_token") and saved.get("refresh_token") != refresh_token:
+                account.credentials = saved
+                return _expiry(saved)
+            raise
+        credentials = credentials_from_token(token, previous=account.credentials)
+        account.update_credentials(credentials)
+        return _expiry(credentials)
+
+    def revoke(self, account: Account) -> None:
+        """`POST /2/oauth2/revoke` of the refresh token, then the access token."""
+        app = oauth.app("x")
+        auth = (app.client_id, app.client_secret) if app.client_secret else None
+        for name in ("refresh_token", "access_token"):
+            value = account.credentials.get(name)
+            if not value:
+                continue
+            data = {"token": value, "token_type_hint": name}
+            if auth is None:
+                data["client_id"] = app.client_id
+            _http.request("POST", f"{api_base(account)}/2/oauth2/revoke", data=data, auth=auth)
+
+
+def _expiry(credentials: dict) -> datetime | None:
+    expires_at = credentials.get("expires_at")
+    return datetime.fromtimestamp(float(expires_at), UTC) if expires_at else None
