@@ -85,7 +85,10 @@ def test_approved_post_is_published_on_time_once_by_the_worker(
     ]
     post = approved_post(cast, accounts, when=dt.timedelta(seconds=4))
 
-    _dispatch_until(lambda: _all_published(post))
+    # The post follows its publications just after the last one is recorded.
+    _dispatch_until(
+        lambda: _all_published(post) and Post.objects.get(pk=post.pk).state == PostState.PUBLISHED
+    )
 
     assert len(fake_mastodon.posts()) == 1
     assert len(fake_bluesky.posts()) == 1
