@@ -25,6 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this file's folder comes first on sys.path, and bench/calendar.py
+# would shadow the standard calendar module (http.cookiejar, hence requests, imports it):
+# PITFALLS.md. Drop the folder, then import the project from its root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
 MEASURE_TARGET_MS = 2.0

@@ -11,9 +11,13 @@ SQLite database under var/bench/ unless DATABASE_URL is set.
 import sys
 from pathlib import Path
 
+# Run as a script, this file's folder comes first on sys.path, and bench/calendar.py
+# would shadow the standard calendar module (http.cookiejar, hence requests, imports it):
+# PITFALLS.md. Drop the folder, then import the project from its root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import client_for, django_setup, machine, measure_page, timed
+from bench._common import client_for, django_setup, machine, measure_page, timed  # noqa: E402
 
 django_setup()
 
