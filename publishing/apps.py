@@ -40,6 +40,14 @@ class PublishingConfig(AppConfig):
 
         oauth.set_app_resolver(oauth_app)
 
+        from publishing import expiry
+        from publishing.connect import linkedin, x
+
+        expiry.register_refresher(
+            "linkedin", linkedin.refresh_linkedin, ahead=linkedin.REFRESH_AHEAD
+        )
+        expiry.register_refresher("x", x.refresh_x, ahead=x.REFRESH_AHEAD)
+
         from publishing import receivers  # noqa: F401  (follows validation and the calendar)
         from publishing.hooks import register_email_relay_builder
         from publishing.relays import relay_email_message

@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 FLOWS: dict[str, str] = {
     "mastodon": "publishing.connect.mastodon.MastodonFlow",
     "bluesky": "publishing.connect.bluesky.BlueskyFlow",
+    "linkedin": "publishing.connect.linkedin.LinkedInFlow",
+    "x": "publishing.connect.x.XFlow",
     "sandbox": "publishing.connect.local.SandboxFlow",
     "website": "publishing.connect.local.WebsiteFlow",
 }
