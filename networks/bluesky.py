@@ -15,6 +15,7 @@ post after an ambiguous failure, reposts, handle → PDS resolution.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime
 
@@ -139,6 +140,22 @@ class BlueskyClient(NetworkClient):
             "access_jwt": data["accessJwt"],
             "refresh_jwt": data["refreshJwt"],
         }
+
+    def logout(self, account: Account) -> None:
+        """deleteSession with the refresh token (com/atproto/server/deleteSession.json):
+        the stored session can no longer be refreshed. An access token already issued
+        lives until it expires (two hours at most); the app password itself can only be
+        revoked by the account's owner, in Bluesky's settings. A session that has
+        already expired or been revoked leaves nothing to give back."""
+        refresh_jwt = account.credentials.get("refresh_jwt")
+        if not refresh_jwt:
+            return
+        with contextlib.suppress(_SessionExpired):
+            _http.request(
+                "POST",
+                f"{account.server_url}/xrpc/com.atproto.server.deleteSession",
+                headers={"Authorization": f"Bearer {refresh_jwt}"},
+            )
 
     def _refresh(self, account: Account) -> None:
         """refreshSession with the refresh token; when that has expired or was revoked,

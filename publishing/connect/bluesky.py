@@ -82,6 +82,13 @@ class BlueskyFlow(ConnectFlow):
         " Bluesky sans toucher au mot de passe du compte."
     )
 
+    # Shown after a disconnect: deleteSession ends Annexe's session, not the password.
+    disconnect_hint = gettext_lazy(
+        "Pour retirer tout accès à Annexe, supprimez aussi son mot de passe d'application"
+        " dans Bluesky : Paramètres → Confidentialité et sécurité → Mots de passe"
+        " d'application."
+    )
+
     def initial(self, account: SocialAccount | None) -> dict[str, Any]:
         if account is None:
             return {}
@@ -113,3 +120,8 @@ class BlueskyFlow(ConnectFlow):
                 settings={"app_url": settings.BLUESKY_APP_URL},
             )
         )
+
+    def revoke(self, account: SocialAccount, client_account: Account) -> None:
+        # Ends the stored session; the app password stays valid until its owner
+        # deletes it in Bluesky (the disconnect message says so).
+        BlueskyClient().logout(client_account)

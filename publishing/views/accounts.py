@@ -94,6 +94,9 @@ def account_disconnect(request, pk: int):
         request,
         _("%(account)s est déconnecté ; son historique est conservé.") % {"account": account},
     )
+    hint = getattr(get_flow(account.network), "disconnect_hint", "")
+    if hint:
+        messages.info(request, hint)
     if warning:
         messages.warning(
             request,

@@ -246,6 +246,44 @@ def test_bluesky_revoked_app_password_needs_reconnecting(client, admin, fake_blu
     assert account.status == AccountStatus.NEEDS_RECONNECT
 
 
+def test_bluesky_disconnect_ends_the_session(client, admin, fake_bluesky):
+    account = _bluesky(client, fake_bluesky)
+    refresh_jwt = account.credentials["refresh_jwt"]
+
+    response = client.post(
+        reverse("publishing:account_disconnect", kwargs={"pk": account.pk}), follow=True
+    )
+
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DISABLED
+    assert account.credentials == {}
+    assert len(fake_bluesky.requests("/xrpc/com.atproto.server.deleteSession")) == 1
+    # the session can no longer be refreshed
+    refused = requests.post(
+        f"{fake_bluesky.url}/xrpc/com.atproto.server.refreshSession",
+        headers={"Authorization": f"Bearer {refresh_jwt}"},
+        timeout=5,
+    )
+    assert refused.json()["error"] == "ExpiredToken"
+    # and the administrator is told what only they can do
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert "supprimez aussi son mot de passe d'application" in told
+
+
+def test_bluesky_disconnect_with_an_expired_session_still_disconnects(client, admin, fake_bluesky):
+    account = _bluesky(client, fake_bluesky)
+    fake_bluesky.revoke_refresh_tokens()
+
+    response = client.post(
+        reverse("publishing:account_disconnect", kwargs={"pk": account.pk}), follow=True
+    )
+
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DISABLED
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert "n'a pas pu être prévenu" not in told
+
+
 # --- Sandbox and Website ---------------------------------------------------------------
 def test_sandbox_and_website_connect_in_one_click(client, admin, library):
     client.post(reverse("publishing:connect", kwargs={"network": "sandbox"}))
