@@ -83,6 +83,12 @@ SETTINGS_SECTIONS = [
         "administrator",
     ),
     SettingsSection(
+        _("Pause des publications"),
+        _("Tout suspendre (deuil, crise, période de réserve électorale), puis reprendre."),
+        "publishing:pause_current",
+        "administrator",
+    ),
+    SettingsSection(
         _("Créneaux et dates clés"),
         _("File de publication, dates du calendrier culturel."),
         "editorial_calendar:settings",

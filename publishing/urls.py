@@ -16,6 +16,7 @@ urlpatterns = [
     path("posts/<int:pk>/publish-now/", actions.publish_now, name="publish_now"),
     path("posts/<int:pk>/delete/", actions.delete_from_networks, name="delete"),
     path("publications/<int:pk>/retry/", actions.retry, name="retry"),
+    path("pause/", pause.pause_current, name="pause_current"),
     path("pause/<slug:slug>/", pause.pause_page, name="pause"),
     path("pause/<slug:slug>/resume/", pause.resume_page, name="resume"),
     # Accounts (administrators).

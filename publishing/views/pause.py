@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,14 @@ from libraries.selectors import library_get_for_user
 from publishing import services
 from publishing.models import PublishingPause
 from publishing.services.pause import CANCEL, PUBLISH_NOW, RESCHEDULE
+
+
+@login_required
+def pause_current(request):
+    """The settings entry: the pause page of the library being worked in."""
+    if request.library is None:
+        raise Http404("No library.")
+    return redirect("publishing:pause", slug=request.library.slug)
 
 
 @login_required
