@@ -1,6 +1,8 @@
 """Browser test: connect a Mastodon account through the fake instance's OAuth screens,
 then test it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,4 +40,37 @@ def test_administrator_connects_and_tests_a_mastodon_account(page, login, networ
     account = SocialAccount.objects.get()
     assert account.library == network.a
     assert account.status == "connected"
+    assert account.credentials["access_token"] not in page.content()
+
+
+def test_administrator_connects_a_linkedin_page_picked_among_those_administered(
+    page, login, network, fake_linkedin, settings
+):
+    settings.LINKEDIN_CLIENT_ID = fake_linkedin.config.client_id
+    settings.LINKEDIN_CLIENT_SECRET = fake_linkedin.config.client_secret
+    settings.LINKEDIN_OAUTH_URL = fake_linkedin.url
+    settings.LINKEDIN_API_URL = fake_linkedin.url
+    admin = member(network.a, Role.ADMINISTRATOR, username="admin-a")
+    login(admin)
+
+    page.goto("/settings/")
+    page.get_by_role("link", name="Comptes des réseaux").click()
+    page.get_by_role("link", name="Connecter LinkedIn").click()
+    page.get_by_role("button", name="Connecter").click()
+
+    expect(page.get_by_role("listitem").filter(has_text="w_organization_social")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Continuer vers")).click()
+
+    # LinkedIn's consent screen.
+    expect(page.get_by_role("heading", name=re.compile("would like to access"))).to_be_visible()
+    page.get_by_role("button", name="Allow").click()
+
+    # Back in Annexe: the pages Marie may post to, to pick from.
+    page.get_by_label("Médiathèque de Lille").check()
+    expect(page.get_by_label("Réseau des bibliothèques")).to_be_visible()
+    page.get_by_role("button", name="Connecter").click()
+
+    expect(page.get_by_text("Le compte Médiathèque de Lille est connecté.")).to_be_visible()
+    account = SocialAccount.objects.get()
+    assert (account.network, account.remote_id) == ("linkedin", "10001")
     assert account.credentials["access_token"] not in page.content()
