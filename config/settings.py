@@ -231,6 +231,12 @@ X_CLIENT_ID = env.str("X_CLIENT_ID", default="")
 X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default="")
 X_API_URL = env.str("X_API_URL", default="https://api.x.com")
 X_OAUTH_URL = env.str("X_OAUTH_URL", default="https://x.com")
+# Google Business Profile: Annexe's OAuth client (Google Cloud console, README); empty
+# in development (the connect page then says what is missing). The server URL replaces
+# all of Google's hosts (the test fake); empty means Google's.
+GOOGLE_BUSINESS_CLIENT_ID = env.str("GOOGLE_BUSINESS_CLIENT_ID", default="")
+GOOGLE_BUSINESS_CLIENT_SECRET = env.str("GOOGLE_BUSINESS_CLIENT_SECRET", default="")
+GOOGLE_BUSINESS_SERVER_URL = env.str("GOOGLE_BUSINESS_SERVER_URL", default="")
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

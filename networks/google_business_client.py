@@ -104,27 +104,6 @@ FIND_SLACK = timedelta(minutes=5)  # Google's clock against ours
 REFRESH_MARGIN = 60  # seconds: refresh an access token this close to its expiry
 
 
-# --- the OAuth client (set by the publishing app from Django settings) -------------------
-@dataclass(frozen=True)
-class OAuthApp:
-    client_id: str = ""
-    client_secret: str = ""
-
-
-_app: Callable[[], OAuthApp] = OAuthApp
-
-
-def configure(app: Callable[[], OAuthApp]) -> None:
-    """Where the client id and secret come from (read at each use, so tests may change
-    them)."""
-    global _app
-    _app = app
-
-
-def oauth_app() -> OAuthApp:
-    return _app()
-
-
 def host(server_url: str, name: str) -> str:
     return (server_url or HOSTS[name]).rstrip("/")
 
@@ -570,24 +549,30 @@ class GoogleBusinessClient(NetworkClient):
             return True
 
     def refresh(self, account: Account) -> dict[str, Any]:
-        """A new access token from the refresh token (``grant_type=refresh_token``);
-        saves the credentials (`update_credentials`) and returns them. ``invalid_grant``
-        (access removed, refresh token expired) raises AuthError."""
+        """A new access token from the refresh token (``grant_type=refresh_token``, with
+        requests-oauthlib); saves the credentials (`update_credentials`) and returns
+        them. A refused refresh token (``invalid_grant``: access removed in the Google
+        account, or expired) raises AuthError: the account needs reconnecting. Google's
+        refresh tokens do not rotate: every location connected with it keeps working."""
         refresh_token = account.credentials.get("refresh_token")
         if not refresh_token:
             raise AuthError("Google : le compte n'a pas de jeton de renouvellement.")
-        app = oauth_app()
-        response = _http.request(
-            "POST",
-            f"{host(account.server_url, 'token')}/token",
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": refresh_token,
-                "client_id": app.client_id,
-                "client_secret": app.client_secret,
-            },
-        )
-        answer = response.json()
+        app = oauth.app(self.key)
+        try:
+            answer = oauth.refresh_token(
+                network="Google",
+                token_url=f"{host(account.server_url, 'token')}/token",
+                refresh_token=refresh_token,
+                client_id=app.client_id,
+                client_secret=app.client_secret,
+            )
+        except AuthError as exc:
+            raise AuthError(
+                f"Google : l'accès d'Annexe a été retiré ou a expiré ({exc.message}) ; "
+                "reconnectez le compte.",
+                status=exc.status,
+                code="refresh_refused",
+            ) from exc
         credentials = {**account.credentials, **token_credentials(answer)}
         account.update_credentials(credentials)
         return credentials

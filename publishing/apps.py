@@ -53,6 +53,9 @@ class PublishingConfig(AppConfig):
         from publishing.relays import relay_email_message
 
         register_email_relay_builder(relay_email_message)
+        from publishing.connect import google_business
+
+        google_business.setup()  # Google's OAuth app and its token refresher
         from publishing.panel import register
 
         register()

@@ -8,6 +8,12 @@ lifetime (issue 8: Meta, Threads, LinkedIn, X, Google…).
 - A token whose network lets us renew it is refreshed ahead of time by the
   network's *refresher* (`refresh(account) -> new expiry or None`, saving the new
   credentials itself; it raises `networks.client.NetworkError` when it cannot).
+  A refresher refused with `AuthError` (access revoked, `invalid_grant`) marks the
+  account to reconnect and tells its administrators at once.
+- A *short-lived* token (Google: one-hour access tokens renewed with a refresh token
+  that does not expire) is refreshed whenever due, even after it has expired, and
+  never causes a reminder: only a refusal matters, and it marks the account to
+  reconnect.
 - Otherwise (or when refreshing failed) the library's administrators are reminded
   two weeks and two days before expiry. `notify` holds the email until the
   recipients' working hours (the reminders are not urgent). The link goes to the
@@ -34,7 +40,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from networks import UnknownNetwork, get_network
-from networks.client import NetworkError
+from networks.client import AuthError, NetworkError
 from publishing.models import AccountStatus, SocialAccount
 
 logger = logging.getLogger(__name__)
@@ -98,16 +104,22 @@ class Refresher:
 
     refresh: Callable[[SocialAccount], datetime | None]
     ahead: timedelta
+    short_lived: bool = False
 
 
 REFRESHERS: dict[str, Refresher] = {}
 
 
 def register_refresher(
-    network: str, refresh: Callable[[SocialAccount], datetime | None], *, ahead: timedelta
+    network: str,
+    refresh: Callable[[SocialAccount], datetime | None],
+    *,
+    ahead: timedelta,
+    short_lived: bool = False,
 ) -> None:
-    """Let `expiry_check` renew `network`'s tokens `ahead` of their expiry."""
-    REFRESHERS[network] = Refresher(refresh=refresh, ahead=ahead)
+    """Let `expiry_check` renew `network`'s tokens `ahead` of their expiry (and, when
+    `short_lived`, after it too, without reminders: see the module docstring)."""
+    REFRESHERS[network] = Refresher(refresh=refresh, ahead=ahead, short_lived=short_lived)
 
 
 # --- the periodic check ----------------------------------------------------------------------
@@ -115,7 +127,7 @@ def expiry_check(*, now: datetime | None = None) -> dict[str, int]:
     """Refresh what can be refreshed, remind administrators of the rest. Idempotent:
     each reminder is sent once per expiry. Returns counts (refreshed, reminded, failed)."""
     now = now or timezone.now()
-    counts = {"refreshed": 0, "reminded": 0, "failed": 0}
+    counts = {"refreshed": 0, "reminded": 0, "failed": 0, "needs_reconnect": 0}
     horizon = now + timedelta(days=max(REMINDER_DAYS) + 1)
     accounts = SocialAccount.objects.filter(status=AccountStatus.CONNECTED).select_related(
         "library"
@@ -125,9 +137,14 @@ def expiry_check(*, now: datetime | None = None) -> dict[str, int]:
         if expires_at is None:
             continue
         refresher = REFRESHERS.get(account.network)
-        if refresher is not None and expires_at - refresher.ahead <= now < expires_at:
+        due = refresher is not None and expires_at - refresher.ahead <= now
+        if due and (refresher.short_lived or now < expires_at):
             try:
                 new_expiry = refresher.refresh(account)
+            except AuthError as exc:
+                _needs_reconnect(account, exc, now=now)
+                counts["needs_reconnect"] += 1
+                continue
             except NetworkError as exc:
                 logger.warning(
                     "token refresh failed for account %s (%s): %s", account.pk, account.network, exc
@@ -137,11 +154,23 @@ def expiry_check(*, now: datetime | None = None) -> dict[str, int]:
                 token_expiry_set(account=account, expires_at=new_expiry)
                 counts["refreshed"] += 1
                 continue
-        if expires_at > horizon:
+        if expires_at > horizon or (refresher is not None and refresher.short_lived):
             continue
         if _remind(account, expires_at=expires_at, now=now):
             counts["reminded"] += 1
     return counts
+
+
+def _needs_reconnect(account: SocialAccount, exc: AuthError, *, now: datetime) -> None:
+    from publishing.services.notices import account_needs_reconnect
+
+    logger.warning("token refused for account %s (%s): %s", account.pk, account.network, exc)
+    settings = {**(account.settings or {}), "last_error": exc.message}
+    flagged = SocialAccount.objects.filter(pk=account.pk, status=AccountStatus.CONNECTED).update(
+        status=AccountStatus.NEEDS_RECONNECT, settings=settings, updated_at=now
+    )
+    if flagged:
+        account_needs_reconnect(account_id=account.pk, message=exc.message)
 
 
 def _due_reminder(account: SocialAccount, *, expires_at: datetime, now: datetime) -> int | None:

@@ -63,6 +63,7 @@ FLOWS: dict[str, str] = {
     "bluesky": "publishing.connect.bluesky.BlueskyFlow",
     "linkedin": "publishing.connect.linkedin.LinkedInFlow",
     "x": "publishing.connect.x.XFlow",
+    "google_business": "publishing.connect.google_business.GoogleBusinessFlow",
     "sandbox": "publishing.connect.local.SandboxFlow",
     "website": "publishing.connect.local.WebsiteFlow",
 }

@@ -20,18 +20,17 @@ from networks.client import (
     RateLimited,
     TransientError,
 )
-from networks.google_business_client import GoogleBusinessClient, OAuthApp
+from networks.google_business_client import GoogleBusinessClient
 
 client = GoogleBusinessClient()
 client.poll_delays = (0.01, 0.01, 0.01)
 
 
 @pytest.fixture
-def google(fake_google_business):
-    fake = fake_google_business
-    gbc.configure(lambda: OAuthApp(fake.config.client_id, fake.config.client_secret))
-    yield fake
-    gbc.configure(OAuthApp)
+def google(fake_google_business, settings):
+    settings.GOOGLE_BUSINESS_CLIENT_ID = fake_google_business.config.client_id
+    settings.GOOGLE_BUSINESS_CLIENT_SECRET = fake_google_business.config.client_secret
+    return fake_google_business
 
 
 @pytest.fixture
@@ -216,7 +215,7 @@ def test_invalid_grant_needs_reconnecting(google, location):
     with pytest.raises(AuthError) as caught:
         client.publish(location, PublishRequest(key="k", text="Bonjour"))
 
-    assert caught.value.code == "invalid_grant"
+    assert caught.value.code == "refresh_refused"
     assert "reconnectez" in caught.value.message
     assert google.gbp_posts() == []
 

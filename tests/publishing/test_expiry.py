@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from libraries.models import Role
-from networks.client import TransientError
+from networks.client import AuthError, TransientError
 from notifications.models import Notification
 from publishing import expiry
+from publishing.models import AccountStatus
 from tests.factories import SocialAccountFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,12 @@ def test_a_late_check_sends_one_reminder_not_two(refreshers):
 
 def test_far_expiries_are_left_alone(refreshers):
     _account(40)
-    assert expiry.expiry_check(now=NOW) == {"refreshed": 0, "reminded": 0, "failed": 0}
+    assert expiry.expiry_check(now=NOW) == {
+        "refreshed": 0,
+        "reminded": 0,
+        "failed": 0,
+        "needs_reconnect": 0,
+    }
 
 
 def test_a_refresher_renews_ahead_and_nobody_is_reminded(refreshers):
@@ -94,4 +100,52 @@ def test_a_failed_refresh_falls_back_to_reminding(refreshers):
         raise TransientError("Threads : serveur injoignable")
 
     expiry.register_refresher("threads", broken, ahead=timedelta(days=10))
-    assert expiry.expiry_check(now=NOW) == {"refreshed": 0, "reminded": 1, "failed": 1}
+    assert expiry.expiry_check(now=NOW) == {
+        "refreshed": 0,
+        "reminded": 1,
+        "failed": 1,
+        "needs_reconnect": 0,
+    }
+
+
+def test_a_refused_refresh_marks_the_account_to_reconnect_without_a_reminder(refreshers):
+    account = _account(5, network="threads")
+    admin = member(account.library, Role.ADMINISTRATOR)
+
+    def revoked(acc):
+        raise AuthError("Threads : accès retiré")
+
+    expiry.register_refresher("threads", revoked, ahead=timedelta(days=10))
+    counts = expiry.expiry_check(now=NOW)
+
+    account.refresh_from_db()
+    assert counts["needs_reconnect"] == 1 and counts["reminded"] == 0
+    assert account.status == AccountStatus.NEEDS_RECONNECT
+    (notice,) = Notification.objects.all()
+    assert notice.kind == "account_needs_reconnect" and notice.recipient == admin
+
+
+def test_short_lived_tokens_are_refreshed_even_after_expiry_and_never_reminded(refreshers):
+    account = _account(-1, network="google_business")  # expired yesterday
+    member(account.library, Role.ADMINISTRATOR)
+    calls = []
+
+    def renew(acc):
+        calls.append(acc.pk)
+        return NOW + timedelta(hours=1)
+
+    expiry.register_refresher(
+        "google_business", renew, ahead=timedelta(minutes=15), short_lived=True
+    )
+    assert expiry.expiry_check(now=NOW)["refreshed"] == 1
+    assert expiry.expiry_check(now=NOW)["refreshed"] == 0  # not due again yet
+
+    def down(acc):
+        raise TransientError("Google : serveur injoignable")
+
+    expiry.register_refresher(
+        "google_business", down, ahead=timedelta(minutes=15), short_lived=True
+    )
+    counts = expiry.expiry_check(now=NOW + timedelta(hours=2))
+    assert counts["failed"] == 1 and counts["reminded"] == 0
+    assert not Notification.objects.exists()
