@@ -299,6 +299,9 @@ MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=25)
 # are decoded at reduced scale), the long side of the copy kept, and of the copies sent.
 MEDIA_MAX_MEGAPIXELS = env.int("MEDIA_MAX_MEGAPIXELS", default=50)
 MEDIA_MAX_SIDE = env.int("MEDIA_MAX_SIDE", default=4096)
+# A JPEG larger than needed is decoded at 1/2, 1/4 or 1/8 scale when the kept copy's long
+# side stays at least this (fast and lean; renditions are at most 2048 px anyway).
+MEDIA_MIN_SIDE = env.int("MEDIA_MIN_SIDE", default=2560)
 MEDIA_RENDITION_MAX_SIDE = env.int("MEDIA_RENDITION_MAX_SIDE", default=2048)
 
 # --- Email -------------------------------------------------------------------

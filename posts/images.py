@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -339,17 +340,25 @@ def _save_gif(frames, durations, loop) -> Encoded:
 # --- normalising uploads ------------------------------------------------------------------
 
 
-def normalise(data: bytes, *, max_pixels: int, max_side: int) -> Normalised:
+def normalise(
+    data: bytes, *, max_pixels: int, max_side: int, min_side: int | None = None
+) -> Normalised:
     """Turn uploaded bytes into the copy Annexe keeps (at most `max_side` pixels on its
-    long side, oriented, without metadata) and a thumbnail. Raises ImageRejected."""
-    image = open_image(data, max_pixels=max_pixels, target_side=max_side)
+    long side, oriented, without metadata) and a thumbnail. Raises ImageRejected.
+
+    With `min_side`, a large JPEG is decoded at 1/2, 1/4 or 1/8 scale (libjpeg's DCT
+    scaling) when its long side stays at least `min_side`: a 24-megapixel photo is then
+    kept at 3000 × 2000 in a tenth of the time and memory of a full decode and resize
+    (renditions are at most MEDIA_RENDITION_MAX_SIDE, 2048 px, so none loses detail)."""
+    target_side = min(max_side, min_side) if min_side else max_side
+    image = open_image(data, max_pixels=max_pixels, target_side=target_side)
     source_format = ACCEPTED_FORMATS[image.format]
     if _is_animated(image):
         frames, durations, loop = _animation_frames(image, side=max_side, max_pixels=max_pixels)
         master = _save_gif(frames, durations, loop)
         thumbnail = _thumbnail(frames[0])
         return Normalised(master=master, thumbnail=thumbnail, source_format=source_format)
-    still = _decode_still(image, target_side=max_side, fit_side=max_side)
+    still = _decode_still(image, target_side=target_side, fit_side=max_side)
     if still.mode == "RGBA":
         master = _encoded(still, "image/png")
     else:
@@ -445,26 +454,91 @@ def _output_format(source_mime: str, alpha: bool, spec: RenditionSpec) -> str:
 def render(data: bytes, spec: RenditionSpec, *, fit: str = "pad", max_pixels: int) -> Encoded:
     """A copy of the image in `data` (a normalised master) that meets `spec`, with the
     highest quality that fits its byte limit. Raises RenditionImpossible."""
+    result = render_many(data, {"only": (spec, fit)}, max_pixels=max_pixels)["only"]
+    if isinstance(result, RenditionImpossible):
+        raise result
+    return result
+
+
+def render_many(
+    data: bytes, jobs: dict[Hashable, tuple[RenditionSpec, str]], *, max_pixels: int
+) -> dict[Hashable, Encoded | RenditionImpossible]:
+    """What `render` gives for each (spec, fit) of `jobs`, for one image: decoded once,
+    resized once per output size and encoded once per size and format (most networks
+    want the same picture: a photo's renditions for every network cost little more than
+    one). A network that cannot take the image gets its RenditionImpossible."""
     image = open_image(data, max_pixels=max_pixels)
-    source_mime = ACCEPTED_FORMATS[image.format]
+    results: dict[Hashable, Encoded | RenditionImpossible] = {}
     if _is_animated(image):
-        return _render_animation(image, data, spec, max_pixels=max_pixels)
-    box, ratio = _target_box(image.width, image.height, spec, fit)
-    canvas_w, canvas_h = _canvas_size(box, ratio, fit)
-    scale = _scale_for(canvas_w, canvas_h, spec)
-    unchanged = box == (0, 0, image.width, image.height) and (canvas_w, canvas_h) == image.size
-    fits_bytes = spec.max_bytes is None or len(data) <= spec.max_bytes
-    if unchanged and scale >= 1 and source_mime in spec.formats and fits_bytes:
-        return Encoded(data, source_mime, image.width, image.height)  # already fits
-    # Decode no more pixels than the output needs (JPEG draft mode).
-    source_width = image.width  # draft() changes image.size
-    still = _decode_still(image, target_side=math.ceil(max(image.size) * min(scale, 1.0)))
-    factor = still.width / source_width
-    if factor != 1:  # decoded at reduced scale: scale the box too
-        box = tuple(round(v * factor) for v in box)
-    still = _compose(still, box, ratio, fit, scale / factor)
-    mime = _output_format(source_mime, still.mode == "RGBA", spec)
-    return _fit_bytes(still, mime, spec)
+        for key, (spec, _fit) in jobs.items():
+            try:
+                image.seek(0)
+                results[key] = _render_animation(image, data, spec, max_pixels=max_pixels)
+            except RenditionImpossible as exc:
+                results[key] = exc
+        return results
+    source_mime = ACCEPTED_FORMATS[image.format]
+    plans = {}
+    for key, (spec, fit) in jobs.items():
+        try:
+            box, ratio = _target_box(image.width, image.height, spec, fit)
+        except RenditionImpossible as exc:
+            results[key] = exc
+            continue
+        canvas_w, canvas_h = _canvas_size(box, ratio, fit)
+        scale = _scale_for(canvas_w, canvas_h, spec)
+        unchanged = box == (0, 0, image.width, image.height) and (canvas_w, canvas_h) == image.size
+        fits_bytes = spec.max_bytes is None or len(data) <= spec.max_bytes
+        if unchanged and scale >= 1 and source_mime in spec.formats and fits_bytes:
+            results[key] = Encoded(data, source_mime, image.width, image.height)  # fits
+        else:
+            plans[key] = (spec, box, ratio, fit, scale)
+    if not plans:
+        return results
+    # Decode no more pixels than each output needs (JPEG draft mode): once per scale.
+    source_width, source_size = image.width, image.size  # draft() changes image.size
+    by_scale: dict[int, dict] = {}
+    for key, plan in plans.items():
+        needed = math.ceil(max(source_size) * min(plan[4], 1.0))
+        draft = _draft_scale(source_size, needed) if image.format in ("JPEG", "MPO") else 1
+        by_scale.setdefault(draft, {})[key] = (plan, needed)
+    for group in by_scale.values():
+        if image is None:
+            image = open_image(data, max_pixels=max_pixels)
+        needed = max(need for _plan, need in group.values())
+        decoded = _decode_still(image, target_side=needed)
+        image = None
+        results.update(_render_decoded(decoded, source_width, source_mime, group))
+    return results
+
+
+def _render_decoded(
+    decoded: Image.Image, source_width: int, source_mime: str, plans: dict
+) -> dict[Hashable, Encoded | RenditionImpossible]:
+    """The renditions of `plans` from one decoded picture, sharing resizes and encodes."""
+    factor = decoded.width / source_width
+    composed: dict[tuple, Image.Image] = {}
+    top: dict[tuple, Encoded] = {}
+    results: dict[Hashable, Encoded | RenditionImpossible] = {}
+    for key, ((spec, box, ratio, fit, scale), _needed) in plans.items():
+        if factor != 1:  # decoded at reduced scale: scale the box too
+            box = tuple(round(v * factor) for v in box)
+        picture_key = (box, round(ratio, 6), round(scale / factor, 6))
+        if picture_key not in composed:
+            composed[picture_key] = _compose(decoded, box, ratio, fit, scale / factor)
+        picture = composed[picture_key]
+        mime = _output_format(source_mime, picture.mode == "RGBA", spec)
+        if (picture_key, mime) not in top:
+            top[(picture_key, mime)] = _encoded(picture, mime, TOP_QUALITY)
+        best = top[(picture_key, mime)]
+        if spec.max_bytes is None or len(best.content) <= spec.max_bytes:
+            results[key] = best
+            continue
+        try:
+            results[key] = _fit_bytes(picture, mime, spec)
+        except RenditionImpossible as exc:
+            results[key] = exc
+    return results
 
 
 def _canvas_size(box, ratio: float, fit: str) -> tuple[int, int]:

@@ -2,10 +2,9 @@
 
 from celery import shared_task
 
-from networks import UnknownNetwork
-from posts.images import RenditionImpossible
+from networks import UnknownNetwork, get_network
 from posts.models import Media
-from posts.services.media import media_rendition_get
+from posts.services.media import media_renditions_prepare
 
 
 @shared_task(ignore_result=True)
@@ -16,8 +15,11 @@ def media_prepare_renditions(media_id: int, targets: list[list[str]]) -> None:
     media = Media.objects.filter(pk=media_id).first()
     if media is None:
         return
+    known = []
     for network_key, fit in targets:
         try:
-            media_rendition_get(media=media, network_key=network_key, fit=fit or None)
-        except (RenditionImpossible, UnknownNetwork):
+            get_network(network_key)
+        except UnknownNetwork:
             continue
+        known.append((network_key, fit or None))
+    media_renditions_prepare(media=media, targets=known)

@@ -79,7 +79,12 @@ def media_upload(
     data = file.read(settings.MAX_UPLOAD_MB * 1024 * 1024 + 1)
     if len(data) > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise _too_large(len(data))
-    normalised = images.normalise(data, max_pixels=_max_pixels(), max_side=settings.MEDIA_MAX_SIDE)
+    normalised = images.normalise(
+        data,
+        max_pixels=_max_pixels(),
+        max_side=settings.MEDIA_MAX_SIDE,
+        min_side=settings.MEDIA_MIN_SIDE,
+    )
     master, thumbnail = normalised.master, normalised.thumbnail
     media = Media(
         library=library,
@@ -241,28 +246,19 @@ def _spec_key(spec: images.RenditionSpec, fit: str) -> str:
     return hashlib.sha256(f"{PIPELINE_VERSION}|{spec!r}|{fit}".encode()).hexdigest()[:40]
 
 
-def media_rendition_get(
-    *, media: Media, network_key: str, account=None, fit: str | None = None
-) -> MediaRendition:
-    """The stored rendition of `media` for a network (made now if missing).
-
-    `account` (publishing.SocialAccount) applies its own limits (a Mastodon instance's,
-    see posts.selectors.network_for); `fit` is "pad" or "crop" for networks with aspect
-    bounds (Instagram), "pad" by default. Raises images.RenditionImpossible when the
-    network cannot take this photo even after conversion (e.g. an animated GIF)."""
-    network = network_for(network_key=network_key, account=account)
-    spec = rendition_spec(network)
+def _rendition_job(
+    *, network_key: str, account=None, fit: str | None = None
+) -> tuple[images.RenditionSpec, str, str]:
+    """(spec, fit as stored, its key) of a rendition for a network (and account)."""
+    spec = rendition_spec(network_for(network_key=network_key, account=account))
     has_aspect_rule = spec.min_aspect is not None or spec.max_aspect is not None
     fit = (fit or ImageFit.PAD) if has_aspect_rule else ""
-    key = _spec_key(spec, fit)
-    existing = MediaRendition.objects.filter(
-        media=media, network=network_key, fit=fit, spec=key
-    ).first()
-    if existing is not None:
-        return existing
-    with media.file.open("rb") as source:
-        data = source.read()
-    encoded = images.render(data, spec, fit=fit or ImageFit.PAD, max_pixels=_max_pixels())
+    return spec, fit, _spec_key(spec, fit)
+
+
+def _rendition_store(
+    *, media: Media, network_key: str, fit: str, key: str, encoded: images.Encoded
+) -> MediaRendition:
     rendition = MediaRendition(
         media=media,
         network=network_key,
@@ -282,6 +278,59 @@ def media_rendition_get(
         _delete_files(rendition.file.name)
         return MediaRendition.objects.get(media=media, network=network_key, fit=fit, spec=key)
     return rendition
+
+
+def media_renditions_prepare(
+    *, media: Media, targets: list[tuple[str, str | None]]
+) -> dict[str, MediaRendition | images.RenditionImpossible]:
+    """Make the missing renditions of `media` for (network, fit) pairs in one pass over
+    the photo (decoded once, see images.render_many); returns each network's rendition,
+    or the reason it cannot take the photo. Raises networks.UnknownNetwork."""
+    jobs = {}
+    found: dict[str, MediaRendition | images.RenditionImpossible] = {}
+    for network_key, fit in targets:
+        spec, stored_fit, key = _rendition_job(network_key=network_key, fit=fit)
+        existing = MediaRendition.objects.filter(
+            media=media, network=network_key, fit=stored_fit, spec=key
+        ).first()
+        if existing is not None:
+            found[network_key] = existing
+        else:
+            jobs[(network_key, stored_fit, key)] = (spec, stored_fit or ImageFit.PAD)
+    if not jobs:
+        return found
+    with media.file.open("rb") as source:
+        data = source.read()
+    made = images.render_many(data, jobs, max_pixels=_max_pixels())
+    for (network_key, fit, key), result in made.items():
+        if isinstance(result, images.RenditionImpossible):
+            found[network_key] = result
+        else:
+            found[network_key] = _rendition_store(
+                media=media, network_key=network_key, fit=fit, key=key, encoded=result
+            )
+    return found
+
+
+def media_rendition_get(
+    *, media: Media, network_key: str, account=None, fit: str | None = None
+) -> MediaRendition:
+    """The stored rendition of `media` for a network (made now if missing).
+
+    `account` (publishing.SocialAccount) applies its own limits (a Mastodon instance's,
+    see posts.selectors.network_for); `fit` is "pad" or "crop" for networks with aspect
+    bounds (Instagram), "pad" by default. Raises images.RenditionImpossible when the
+    network cannot take this photo even after conversion (e.g. an animated GIF)."""
+    spec, fit, key = _rendition_job(network_key=network_key, account=account, fit=fit)
+    existing = MediaRendition.objects.filter(
+        media=media, network=network_key, fit=fit, spec=key
+    ).first()
+    if existing is not None:
+        return existing
+    with media.file.open("rb") as source:
+        data = source.read()
+    encoded = images.render(data, spec, fit=fit or ImageFit.PAD, max_pixels=_max_pixels())
+    return _rendition_store(media=media, network_key=network_key, fit=fit, key=key, encoded=encoded)
 
 
 def media_rendition_for(

@@ -105,6 +105,28 @@ def test_phone_photo_is_oriented_reduced_and_stripped_of_gps():
     assert max(Image.open(io.BytesIO(normalised.thumbnail.content)).size) == 480
 
 
+def test_a_big_jpeg_is_decoded_at_reduced_scale_when_enough_pixels_remain():
+    # 6000 × 4000: half scale keeps 3000 px ≥ min_side; no resampling, same safety.
+    normalised = images.normalise(
+        big_photo_with_gps(), max_pixels=MAX_PIXELS, max_side=4096, min_side=2560
+    )
+
+    master = normalised.master
+    assert (master.width, master.height) == (2000, 3000)
+    assert_no_metadata(master.content)
+    picture = Image.open(io.BytesIO(master.content)).convert("RGB")
+    top, bottom = picture.getpixel((1000, 150)), picture.getpixel((1000, 2850))
+    assert top[0] > top[2] and bottom[2] > bottom[0]  # still upright
+
+
+def test_a_jpeg_not_twice_the_minimum_is_decoded_in_full():
+    data = _jpeg(_photo(4000, 3000))
+
+    normalised = images.normalise(data, max_pixels=MAX_PIXELS, max_side=4096, min_side=2560)
+
+    assert (normalised.master.width, normalised.master.height) == (4000, 3000)
+
+
 def test_transparent_png_stays_transparent():
     normalised = images.normalise(transparent_png(), max_pixels=MAX_PIXELS, max_side=4096)
 
@@ -249,6 +271,36 @@ def test_animated_gif_renditions_keep_the_animation_or_are_refused(network):
     encoded = images.render(master.content, _spec(network), max_pixels=MAX_PIXELS)
     assert_meets_limits(encoded, network)
     assert Image.open(io.BytesIO(encoded.content)).n_frames == 4
+
+
+def test_all_renditions_at_once_are_the_renditions_one_by_one(phone_master):
+    jobs = {
+        (network.key, fit): (_spec(network), fit)
+        for network in all_networks()
+        for fit in ("pad", "crop")
+    }
+
+    together = images.render_many(phone_master, jobs, max_pixels=MAX_PIXELS)
+
+    for (key, fit), (spec, _fit) in jobs.items():
+        alone = images.render(phone_master, spec, fit=fit, max_pixels=MAX_PIXELS)
+        assert together[(key, fit)] == alone, (key, fit)
+        assert_meets_limits(together[(key, fit)], get_network(key))
+
+
+def test_all_renditions_at_once_report_what_a_network_cannot_take():
+    master = images.normalise(
+        _jpeg(_photo(100, 1500)), max_pixels=MAX_PIXELS, max_side=4096
+    ).master.content
+    networks = [get_network("threads"), get_network("mastodon")]
+
+    made = images.render_many(
+        master, {n.key: (_spec(n), "pad") for n in networks}, max_pixels=MAX_PIXELS
+    )
+
+    assert isinstance(made["threads"], images.RenditionImpossible)
+    assert made["threads"].code == "aspect"
+    assert made["mastodon"].height == 1500
 
 
 def test_instagram_pads_by_default_and_crops_on_request():

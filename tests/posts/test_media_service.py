@@ -35,7 +35,8 @@ def test_upload_stores_a_clean_copy_and_a_thumbnail(network):
         library=network.a, by=agent, file=_upload("IMG_2041 Jeanne.jpg", big_photo_with_gps())
     )
 
-    assert (media.width, media.height, media.mime_type) == (2731, 4096, "image/jpeg")
+    # 6000 × 4000 decoded at half scale (3000 px still ≥ MEDIA_MIN_SIDE), held upright.
+    assert (media.width, media.height, media.mime_type) == (2000, 3000, "image/jpeg")
     assert media.original_name == "IMG_2041 Jeanne.jpg"
     assert "Jeanne" not in media.file.name and media.file.name.endswith(".jpg")
     assert default_storage.exists(media.file.name) and default_storage.exists(media.thumbnail.name)
@@ -185,3 +186,21 @@ def test_a_used_photo_cannot_be_deleted(client, network):
 
     assert Media.objects.filter(pk=media.pk).exists()
     assert "sert dans des publications" in response.content.decode()
+
+
+def test_renditions_for_several_networks_are_made_in_one_pass_and_kept(network):
+    media = services.media_upload(
+        library=network.a, by=member(network.a), file=_upload("a.gif", animated_gif())
+    )
+
+    first = services.media_renditions_prepare(
+        media=media, targets=[("mastodon", None), ("instagram", "crop"), ("bluesky", None)]
+    )
+    again = services.media_renditions_prepare(media=media, targets=[("mastodon", None)])
+
+    assert isinstance(first["instagram"], RenditionImpossible)  # no animated GIFs there
+    assert "GIF animés" in first["instagram"].message
+    assert first["mastodon"].mime_type == "image/gif"
+    assert isinstance(first["bluesky"], RenditionImpossible)
+    assert again["mastodon"].pk == first["mastodon"].pk
+    assert sorted(media.renditions.values_list("network", flat=True)) == ["mastodon"]
