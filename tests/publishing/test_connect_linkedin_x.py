@@ -226,3 +226,25 @@ def test_x_denied_consent_connects_nothing(client, admin, x):
     response, _ = _consent(client, _connect(client, "x"), path=X_AUTHORIZE, decision="cancel")
     assert response.url == reverse("publishing:accounts")
     assert not SocialAccount.objects.exists()
+
+
+def test_linkedin_reconnect_keeps_the_page_and_forgets_the_old_reminders(client, admin, linkedin):
+    response, _ = _consent(client, _connect(client, "linkedin"), path=LI_AUTHORIZE)
+    client.post(response.url, {"remote_id": ["10002"]})
+    account = SocialAccount.objects.get(network="linkedin")
+    first = account.credentials["access_token"]
+    expiry.expiry_check(now=expiry.token_expiry_get(account) - timedelta(days=13))
+    account.refresh_from_db()
+    assert account.settings[expiry.REMINDERS_KEY] == [14]
+
+    start = client.post(
+        reverse("publishing:connect", kwargs={"network": "linkedin"}), {"account": account.pk}
+    )
+    response, _ = _consent(client, start, path=LI_AUTHORIZE)
+
+    # No choice to make: the page being reconnected is the one.
+    assert response.url == reverse("publishing:account", kwargs={"pk": account.pk})
+    account.refresh_from_db()
+    assert SocialAccount.objects.count() == 1
+    assert account.credentials["access_token"] != first
+    assert expiry.REMINDERS_KEY not in account.settings
