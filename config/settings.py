@@ -238,6 +238,27 @@ GOOGLE_BUSINESS_CLIENT_ID = env.str("GOOGLE_BUSINESS_CLIENT_ID", default="")
 GOOGLE_BUSINESS_CLIENT_SECRET = env.str("GOOGLE_BUSINESS_CLIENT_SECRET", default="")
 GOOGLE_BUSINESS_SERVER_URL = env.str("GOOGLE_BUSINESS_SERVER_URL", default="")
 
+# --- Metrics collection (metrics/refresh.py, metrics/audience.py) ------------
+# Age tiers "until age:every interval", comma-separated (s, m, h, d units): every
+# 15 min for the first 6 h, hourly to 48 h, daily to 30 d, weekly to 90 d, then stop.
+METRICS_REFRESH_TIERS = env.str("METRICS_REFRESH_TIERS", default="6h:15m,48h:1h,30d:1d,90d:7d")
+# The refresh sweep runs every METRICS_SWEEP_INTERVAL seconds and claims at most
+# METRICS_REFRESH_PER_MINUTE publications a minute overall, and at most
+# METRICS_REFRESH_PER_ACCOUNT_PER_MINUTE per account (a batch request covers up to
+# 20 Mastodon or 25 Bluesky publications); the rest waits for the next sweeps.
+METRICS_SWEEP_INTERVAL = env.float("METRICS_SWEEP_INTERVAL", default=60.0)
+METRICS_REFRESH_PER_MINUTE = env.int("METRICS_REFRESH_PER_MINUTE", default=2000)
+METRICS_REFRESH_PER_ACCOUNT_PER_MINUTE = env.int(
+    "METRICS_REFRESH_PER_ACCOUNT_PER_MINUTE", default=100
+)
+# A claimed refresh not done within this many seconds is claimed again.
+METRICS_REFRESH_LEASE_SECONDS = env.int("METRICS_REFRESH_LEASE_SECONDS", default=600)
+# Engager identifiers (keyed hashes) are deleted this many days after publication;
+# the colleague counts already measured are kept.
+METRICS_ENGAGER_RETENTION_DAYS = env.int("METRICS_ENGAGER_RETENTION_DAYS", default=90)
+# The key of those hashes (defaults to one derived from SECRET_KEY).
+METRICS_ENGAGER_HASH_KEY = env.str("METRICS_ENGAGER_HASH_KEY", default="")
+
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -28,6 +28,9 @@ from networks.client import (
     Account,
     AccountInfo,
     AuthError,
+    EngagementKind,
+    Engager,
+    Metrics,
     NetworkClient,
     NetworkError,
     PermanentError,
@@ -113,10 +116,23 @@ def _rkey(uri: str) -> str:
     return uri.rsplit("/", 1)[-1]
 
 
+# app.bsky.feed.getPosts takes at most 25 uris; getLikes/getRepostedBy pages of ≤ 100
+# (lexicons app/bsky/feed/{getPosts,getLikes,getRepostedBy}.json).
+POSTS_BATCH = 25
+ACTORS_PAGE = 100
+
+
+def _engager(actor: dict) -> Engager:
+    handle = str(actor.get("handle") or "").lower()
+    return Engager(key=str(actor.get("did") or handle), handle=handle, domain=handle)
+
+
 class BlueskyClient(NetworkClient):
     key = "bluesky"
     connect_kind = "app_password"
     supports_repost = True
+    metrics_batch_size = POSTS_BATCH
+    supports_engagers = True
 
     def new_key(self, publication_uuid: str, now: datetime) -> str:
         # The record key is chosen by us and stored before the first attempt: a retry
@@ -341,6 +357,62 @@ class BlueskyClient(NetworkClient):
         if found is None:
             return None
         return RemotePost(remote_id=found.remote_id, url=original.url, data=found.data)
+
+    # --- metrics ----------------------------------------------------------------------------
+    def fetch_metrics(
+        self, account: Account, posts: list[RemotePost], *, now: datetime | None = None
+    ) -> dict[str, Metrics]:
+        """getPosts, 25 uris per request (asked of the PDS, which proxies app.bsky reads
+        to the AppView); posts deleted or taken down are silently left out."""
+        by_uri = {post.data.get("uri") or post.remote_id: post.remote_id for post in posts}
+        uris = list(by_uri)
+        found: dict[str, Metrics] = {}
+        for start in range(0, len(uris), POSTS_BATCH):
+            response = self._call(
+                account,
+                "GET",
+                "app.bsky.feed.getPosts",
+                params={"uris": uris[start : start + POSTS_BATCH]},
+            )
+            for view in response.json().get("posts") or []:
+                remote_id = by_uri.get(view.get("uri"))
+                if remote_id is None:
+                    continue
+                found[remote_id] = Metrics(
+                    likes=view.get("likeCount"),
+                    shares=view.get("repostCount"),
+                    replies=view.get("replyCount"),
+                    quotes=view.get("quoteCount"),
+                )
+        return found
+
+    def fetch_engagers(
+        self,
+        account: Account,
+        post: RemotePost,
+        *,
+        kind: EngagementKind,
+        known=None,
+        max_pages: int = 20,
+    ) -> list[Engager]:
+        """getLikes / getRepostedBy, newest first, following the cursor."""
+        nsid, key = (
+            ("app.bsky.feed.getLikes", "likes")
+            if kind == "like"
+            else ("app.bsky.feed.getRepostedBy", "repostedBy")
+        )
+        params: dict = {"uri": post.data.get("uri") or post.remote_id, "limit": ACTORS_PAGE}
+        engagers: list[Engager] = []
+        for _page in range(max_pages):
+            body = self._call(account, "GET", nsid, params=params).json()
+            items = body.get(key) or []
+            page = [_engager(item.get("actor", item)) for item in items]
+            engagers += page
+            seen = known is not None and any(known(e.key) for e in page)
+            if seen or not page or not body.get("cursor"):
+                break
+            params = {**params, "cursor": body["cursor"]}
+        return engagers
 
     # --- the account and identity -------------------------------------------------------
     def verify(self, account: Account) -> AccountInfo:

@@ -198,6 +198,23 @@ class Metrics:
     quotes: int | None = None
     impressions: int | None = None
     clicks: int | None = None  # clicks on the post's link or button, where counted
+    reach: int | None = None  # distinct accounts reached, where the network says
+
+
+EngagementKind = Literal["like", "share"]
+
+
+@dataclass(frozen=True)
+class Engager:
+    """Someone who liked or shared a post, as much as classifying them needs: `key` is
+    the account's stable identifier on the network (Mastodon `user@domain`, a Bluesky
+    DID), `handle` what people write (`@user@domain`, `name.bsky.social`), `domain`
+    what a domain rule matches (the Mastodon instance, the Bluesky handle). No profile
+    data: the metrics app hashes `key` and forgets the rest."""
+
+    key: str
+    handle: str
+    domain: str
 
 
 # --- The client --------------------------------------------------------------------------
@@ -216,6 +233,10 @@ class NetworkClient:
     # Whether the network downloads images from `Image.url` itself (Instagram,
     # Threads): the engine then gives a public, signed, expiring URL of each rendition.
     needs_public_image_urls: ClassVar[bool] = False
+    # How many posts one `fetch_metrics` request covers (the refresh sweep groups an
+    # account's due publications by this), and whether `fetch_engagers` works.
+    metrics_batch_size: ClassVar[int] = 1
+    supports_engagers: ClassVar[bool] = False
 
     def new_key(self, publication_uuid: str, now: datetime) -> str:
         """The idempotency key the network will see, chosen once per publication."""
@@ -249,7 +270,23 @@ class NetworkClient:
     def fetch_metrics(
         self, account: Account, posts: list[RemotePost], *, now: datetime | None = None
     ) -> dict[str, Metrics]:
-        """Counts per `remote_id` (batched where the network allows)."""
+        """Counts per `remote_id` (batched where the network allows). A post missing
+        from the answer was not found: deleted on the network (or no longer visible).
+        Raises RateLimited (with the reset) and AuthError like any call."""
+        raise NotImplementedError
+
+    def fetch_engagers(
+        self,
+        account: Account,
+        post: RemotePost,
+        *,
+        kind: EngagementKind,
+        known: Callable[[str], bool] | None = None,
+        max_pages: int = 20,
+    ) -> list[Engager]:
+        """Who liked (`kind="like"`) or shared the post, newest first. With `known`,
+        the walk stops after the page holding the first engager whose key is known
+        (everything older was seen by an earlier walk)."""
         raise NotImplementedError
 
 

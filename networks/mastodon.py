@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import requests
 
@@ -34,7 +35,10 @@ from networks.client import (
     Account,
     AccountInfo,
     AuthError,
+    EngagementKind,
+    Engager,
     Image,
+    Metrics,
     NetworkClient,
     NetworkError,
     PermanentError,
@@ -203,10 +207,43 @@ def _remote(status: dict) -> RemotePost:
     )
 
 
+# GET /api/v1/statuses?id[]=… (Mastodon 4.3+) takes at most 20 ids
+# (Api::BaseController DEFAULT_STATUSES_LIMIT); older servers answer 404 there.
+STATUSES_BATCH = 20
+# favourited_by / reblogged_by: `limit` at most 80 (methods/statuses.md).
+ACCOUNTS_PAGE = 80
+# Servers that refused the batch lookup, remembered for the life of the process.
+_NO_BATCH_LOOKUP: set[str] = set()
+
+
+def _count(status: dict, key: str) -> int | None:
+    value = status.get(key)
+    return int(value) if isinstance(value, int) else None
+
+
+def _metrics(status: dict) -> Metrics:
+    # quotes_count arrives with Mastodon 4.5's quote posts; None before.
+    return Metrics(
+        likes=_count(status, "favourites_count"),
+        shares=_count(status, "reblogs_count"),
+        replies=_count(status, "replies_count"),
+        quotes=_count(status, "quotes_count"),
+    )
+
+
+def _engager(account: dict, instance_host: str) -> Engager:
+    acct = str(account.get("acct") or account.get("username") or "").lower()
+    username, _, domain = acct.partition("@")
+    domain = domain or instance_host
+    return Engager(key=f"{username}@{domain}", handle=f"@{username}@{domain}", domain=domain)
+
+
 class MastodonClient(NetworkClient):
     key = "mastodon"
     connect_kind = "oauth2"
     supports_repost = True
+    metrics_batch_size = STATUSES_BATCH
+    supports_engagers = True
 
     # --- publishing ----------------------------------------------------------------------
     def publish(self, account: Account, request: PublishRequest) -> RemotePost:
@@ -335,6 +372,75 @@ class MastodonClient(NetworkClient):
                 "Mastodon : la publication à partager est introuvable sur ce serveur."
             )
         return str(statuses[0]["id"])
+
+    # --- metrics ----------------------------------------------------------------------------
+    def fetch_metrics(
+        self, account: Account, posts: list[RemotePost], *, now: datetime | None = None
+    ) -> dict[str, Metrics]:
+        """Counts from the statuses, 20 per request where the server has the batch
+        lookup (a missing id is skipped: deleted or hidden); one by one otherwise."""
+        found: dict[str, Metrics] = {}
+        ids = list(dict.fromkeys(post.remote_id for post in posts))
+        if account.server_url not in _NO_BATCH_LOOKUP:
+            try:
+                for start in range(0, len(ids), STATUSES_BATCH):
+                    response = _http.request(
+                        "GET",
+                        f"{account.server_url}/api/v1/statuses",
+                        headers=_bearer(account),
+                        params=[("id[]", i) for i in ids[start : start + STATUSES_BATCH]],
+                    )
+                    for status in response.json():
+                        found[str(status["id"])] = _metrics(status)
+                return found
+            except PermanentError as exc:
+                if exc.status not in (404, 405, 422) or found:
+                    raise
+                _NO_BATCH_LOOKUP.add(account.server_url)
+        for status_id in ids:
+            try:
+                response = _http.request(
+                    "GET",
+                    f"{account.server_url}/api/v1/statuses/{status_id}",
+                    headers=_bearer(account),
+                )
+            except PermanentError as exc:
+                if exc.status in (404, 410):
+                    continue
+                raise
+            found[status_id] = _metrics(response.json())
+        return found
+
+    def fetch_engagers(
+        self,
+        account: Account,
+        post: RemotePost,
+        *,
+        kind: EngagementKind,
+        known=None,
+        max_pages: int = 20,
+    ) -> list[Engager]:
+        """favourited_by / reblogged_by, newest first, following the `Link: rel="next"`
+        header (on the same server only). Remote interactions the server never
+        received are counted but not listed: the list can be shorter than the count."""
+        path = "favourited_by" if kind == "like" else "reblogged_by"
+        url: str = f"{account.server_url}/api/v1/statuses/{post.remote_id}/{path}"
+        params: dict | None = {"limit": ACCOUNTS_PAGE}
+        origin = urlsplit(account.server_url)
+        host = origin.netloc.lower()  # as in `verify`'s handle: @user@host
+        engagers: list[Engager] = []
+        for _page in range(max_pages):
+            response = _http.request("GET", url, headers=_bearer(account), params=params)
+            page = [_engager(a, host) for a in response.json()]
+            engagers += page
+            following = (response.links.get("next") or {}).get("url", "")
+            seen = known is not None and any(known(e.key) for e in page)
+            if seen or not page or not following:
+                break
+            if urlsplit(following)[:2] != origin[:2]:
+                break  # never follow a link to another server
+            url, params = following, None
+        return engagers
 
     # --- the account -----------------------------------------------------------------------
     def verify(self, account: Account) -> AccountInfo:

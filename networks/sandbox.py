@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import text as textlib
 from networks.base import ImageLimits, Network, TextLimits
-from networks.client import Account, AccountInfo, Metrics, NetworkClient, PublishRequest, RemotePost
+from networks.client import (
+    Account,
+    AccountInfo,
+    Engager,
+    Metrics,
+    NetworkClient,
+    PublishRequest,
+    RemotePost,
+)
 
 
 class Sandbox(Network):
@@ -84,11 +92,25 @@ def simulated_metrics(remote_id: str, published_at: datetime, at: datetime) -> M
     )
 
 
+# Simulated engagers live on two made-up domains, so that a colleague list holding
+# the domain `collegues.bac-a-sable` shows the public apart in the demo.
+COLLEAGUE_DOMAIN = "collegues.bac-a-sable"
+PUBLIC_DOMAIN = "public.bac-a-sable"
+
+
+def _sandbox_engager(actor: str) -> Engager:
+    who, _, number = actor.removeprefix("sandbox:").partition("-")
+    domain = COLLEAGUE_DOMAIN if who == "colleague" else PUBLIC_DOMAIN
+    return Engager(key=f"{who}{number}@{domain}", handle=f"@{who}{number}@{domain}", domain=domain)
+
+
 class SandboxClient(NetworkClient):
     key = "sandbox"
     connect_kind = "local"
     remote = False
     supports_repost = True
+    metrics_batch_size = 100
+    supports_engagers = True
 
     def publish(self, account: Account, request: PublishRequest) -> RemotePost:
         return RemotePost(
@@ -128,3 +150,15 @@ class SandboxClient(NetworkClient):
             post.remote_id: simulated_metrics(post.remote_id, post.published_at or now, now)
             for post in posts
         }
+
+    def fetch_engagers(
+        self, account: Account, post: RemotePost, *, kind, known=None, max_pages: int = 20
+    ) -> list[Engager]:
+        now = datetime.now(UTC)
+        wanted = "like" if kind == "like" else "share"
+        arrived = [
+            i
+            for i in simulated_interactions(post.remote_id, post.published_at or now)
+            if i.kind == wanted and i.at <= now
+        ]
+        return [_sandbox_engager(i.actor) for i in reversed(arrived)]

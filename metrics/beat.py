@@ -1,0 +1,15 @@
+from celery.schedules import crontab
+from django.conf import settings
+
+BEAT_SCHEDULE = {
+    "metrics-refresh-sweep": {
+        "task": "metrics.refresh_sweep",
+        "schedule": settings.METRICS_SWEEP_INTERVAL,
+        # A sweep not run in time is replaced by the next one, not piled up.
+        "options": {"expires": settings.METRICS_SWEEP_INTERVAL * 2},
+    },
+    "metrics-purge-engagers": {
+        "task": "metrics.purge_engagers",
+        "schedule": crontab(hour=3, minute=41),
+    },
+}

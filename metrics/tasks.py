@@ -1,0 +1,26 @@
+"""Background work of the metrics app: thin tasks that load ids and call one service."""
+
+from celery import shared_task
+
+
+@shared_task(name="metrics.refresh_sweep", ignore_result=True)
+def refresh_sweep() -> None:
+    from metrics.refresh import refresh_sweep as sweep
+
+    sweep()
+
+
+@shared_task(name="metrics.refresh_batch", ignore_result=True)
+def refresh_batch(refresh_ids: list[int]) -> str:
+    from metrics.refresh import refresh_batch as refresh
+
+    return refresh(refresh_ids=refresh_ids)
+
+
+@shared_task(name="metrics.purge_engagers", ignore_result=True)
+def purge_engagers() -> int:
+    from django.utils import timezone
+
+    from metrics.audience import engagers_purge
+
+    return engagers_purge(now=timezone.now())
