@@ -46,7 +46,9 @@ class PublishingConfig(AppConfig):
         expiry.register_refresher(
             "linkedin", linkedin.refresh_linkedin, ahead=linkedin.REFRESH_AHEAD
         )
-        expiry.register_refresher("x", x.refresh_x, ahead=x.REFRESH_AHEAD)
+        # X: two-hour tokens, renewed even after they lapse (the refresh token still
+        # works) and never worth a reminder; a refused refresh marks it to reconnect.
+        expiry.register_refresher("x", x.refresh_x, ahead=x.REFRESH_AHEAD, short_lived=True)
 
         from publishing import receivers  # noqa: F401  (follows validation and the calendar)
         from publishing.hooks import register_email_relay_builder

@@ -110,6 +110,11 @@ class Refresher:
 REFRESHERS: dict[str, Refresher] = {}
 
 
+class CannotRefresh(Exception):
+    """Raised by a refresher when this account's token cannot be renewed at all (no
+    refresh token was granted): its administrators are reminded instead, quietly."""
+
+
 def register_refresher(
     network: str,
     refresh: Callable[[SocialAccount], datetime | None],
@@ -141,6 +146,8 @@ def expiry_check(*, now: datetime | None = None) -> dict[str, int]:
         if due and (refresher.short_lived or now < expires_at):
             try:
                 new_expiry = refresher.refresh(account)
+            except CannotRefresh:
+                pass  # nothing to renew with (LinkedIn without a refresh token): remind
             except AuthError as exc:
                 _needs_reconnect(account, exc, now=now)
                 counts["needs_reconnect"] += 1

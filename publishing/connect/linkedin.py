@@ -105,4 +105,14 @@ def _pick(context: ConnectContext, pages: list[AccountDetails]) -> Connected:
     return Connected(pages[0], choices=tuple(pages))
 
 
-refresh_linkedin = locked_refresher(LinkedInClient().refresh)
+def _refresh(account: Account):
+    # Only approved partners get refresh tokens; without one, the expiry check
+    # reminds the administrators to reconnect (not "needs reconnect" 15 days early).
+    if not account.credentials.get("refresh_token"):
+        from publishing.expiry import CannotRefresh
+
+        raise CannotRefresh
+    return LinkedInClient().refresh(account)
+
+
+refresh_linkedin = locked_refresher(_refresh)

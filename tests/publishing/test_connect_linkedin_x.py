@@ -248,3 +248,30 @@ def test_linkedin_reconnect_keeps_the_page_and_forgets_the_old_reminders(client,
     assert SocialAccount.objects.count() == 1
     assert account.credentials["access_token"] != first
     assert expiry.REMINDERS_KEY not in account.settings
+
+
+def test_x_lapsed_token_is_still_refreshed_and_a_refused_refresh_asks_to_reconnect(
+    client, admin, x
+):
+    _consent(client, _connect(client, "x"), path=X_AUTHORIZE)
+    account = SocialAccount.objects.get(network="x")
+    later = expiry.token_expiry_get(account) + timedelta(hours=3)
+
+    assert expiry.expiry_check(now=later)["refreshed"] == 1  # lapsed, refresh token fine
+    assert expiry.expiry_check(now=later)["reminded"] == 0
+
+    x.inject(
+        "/2/oauth2/token",
+        method="POST",
+        status=400,
+        body={
+            "error": "invalid_request",
+            "error_description": "Value passed for the token was invalid.",
+        },
+    )
+    account.refresh_from_db()
+    counts = expiry.expiry_check(now=expiry.token_expiry_get(account) + timedelta(hours=3))
+
+    account.refresh_from_db()
+    assert counts["needs_reconnect"] == 1
+    assert account.status == AccountStatus.NEEDS_RECONNECT
