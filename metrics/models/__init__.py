@@ -11,14 +11,21 @@ from metrics.models.audience import (
     Engagement,
     EngagementKind,
 )
+from metrics.models.events import Channel, Event, SurveyAnswer
+from metrics.models.links import Click, ShortLink
 from metrics.models.snapshots import MetricRefresh, MetricSnapshot
 
 __all__ = [
+    "Channel",
+    "Click",
     "Colleague",
     "ColleagueKind",
     "ColleagueMatch",
     "Engagement",
     "EngagementKind",
+    "Event",
     "MetricRefresh",
     "MetricSnapshot",
+    "ShortLink",
+    "SurveyAnswer",
 ]

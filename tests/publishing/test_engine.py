@@ -181,15 +181,20 @@ def test_nothing_goes_out_while_paused(approve, cast, mastodon_account, fake_mas
 def test_link_rewriters_apply_to_the_text_and_images_keep_their_alt_text(
     approve, mastodon_account, fake_mastodon
 ):
+    from metrics.links import tracked_url
+
     def tracked(publication, url):
         return f"{url}?via=annexe-{publication.pk}"
 
+    # Only this rewriter (metrics registers the /l/ short links at start-up).
+    hooks.unregister_link_rewriter(tracked_url)
     hooks.register_link_rewriter(tracked)
     try:
         post = approve([mastodon_account], link="https://bib.example.fr/conte")
         _run(now=post.scheduled_at)
     finally:
         hooks.unregister_link_rewriter(tracked)
+        hooks.register_link_rewriter(tracked_url)
 
     (status,) = fake_mastodon.posts()
     publication = Publication.objects.get(post=post)
