@@ -369,6 +369,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Metrics pages (metrics/links.py, metrics/events.py, metrics/reports.py) ---
+# One network address may answer an event's survey at most this many times an hour
+# (a library's wifi is shared by many visitors; the cap only stops scripted stuffing).
+METRICS_SURVEY_MAX_PER_ADDRESS_HOUR = env.int("METRICS_SURVEY_MAX_PER_ADDRESS_HOUR", default=100)
+
 # --- Logging -----------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -4,8 +4,8 @@
 (metrics.apps): when a publication is rendered for sending, the post's link becomes
 `<SITE_URL>/l/<code>`, deterministic for that publication (a retry sends the same
 text). `/l/<code>` redirects to the link with `utm_source=<network>`,
-`utm_medium=social` and `utm_campaign=<editorial line>` added (parameters already
-in the link are kept as they are).
+`utm_medium=social` and `utm_campaign=<editorial line>` added by the composer's own
+rules (networks.text.add_utm: utm_… parameters already in the link are kept).
 
 A click is counted (`click_record`) unless the user agent is a known bot or link
 preview fetcher (`is_bot`), and at most once per visitor, link and clock hour. The
@@ -22,15 +22,16 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.text import slugify
 
 from metrics.models import Click, ShortLink
+from networks.text import add_utm
+from posts.composer import utm_campaign
 from publishing.models import Publication
 
 # Substrings (lowercase) of the user agents of crawlers, link-preview fetchers (the
@@ -96,24 +97,6 @@ def is_bot(user_agent: str) -> bool:
     return not agent or any(marker in agent for marker in BOT_USER_AGENTS)
 
 
-def with_utm(url: str, *, source: str, campaign: str = "") -> str:
-    """`url` with utm_source, utm_medium=social and utm_campaign added where absent."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    present = {key.lower() for key, _value in query}
-    wanted = [("utm_source", source), ("utm_medium", "social"), ("utm_campaign", campaign)]
-    query += [(key, value) for key, value in wanted if value and key not in present]
-    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
-
-
-def campaign_of(line) -> str:
-    """utm_campaign for an editorial line: "Coups de cœur" → "coups-de-coeur"."""
-    if line is None:
-        return ""
-    name = line.name.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
-    return slugify(name)
-
-
 def short_url(code: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/l/{code}"
 
@@ -142,8 +125,9 @@ def short_link_for(*, publication: Publication, url: str) -> ShortLink:
         return existing
     if not _belongs_to_post(publication, url):
         raise ValueError("the link does not belong to the post")
-    line = publication.post.editorial_line
-    target = with_utm(url, source=publication.network, campaign=campaign_of(line))
+    # The composer's own UTM rules: existing utm_… parameters win, query kept as written.
+    campaign = utm_campaign(editorial_line=publication.post.editorial_line)
+    target = add_utm(url, source=publication.network, campaign=campaign)
     for _attempt in range(5):
         try:
             with transaction.atomic():

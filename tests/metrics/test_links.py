@@ -15,7 +15,6 @@ from metrics.links import (
     is_bot,
     short_link_for,
     tracked_url,
-    with_utm,
 )
 from metrics.models import Click, ShortLink
 from publishing.services.render import publish_request_for
@@ -48,14 +47,19 @@ def _get(client: Client, url: str, agent: str = FIREFOX, address: str = "203.0.1
     return client.get(url, HTTP_USER_AGENT=agent, REMOTE_ADDR=address)
 
 
-def test_utm_parameters_are_added_without_clobbering_existing_ones():
-    url = with_utm("https://bib.fr/a?utm_source=affiche&x=1#top", source="bluesky", campaign="ev")
-    parts = urlsplit(url)
+def test_utm_parameters_do_not_clobber_those_already_in_the_link():
+    library = LibraryFactory()
+    url = "https://bib.fr/a?utm_source=affiche&x=1#top"
+    publication = published(library=library, network="bluesky", link=url)
+
+    link = short_link_for(publication=publication, url=url)
+
+    parts = urlsplit(link.target_url)
     assert parse_qs(parts.query) == {
         "utm_source": ["affiche"],
         "x": ["1"],
         "utm_medium": ["social"],
-        "utm_campaign": ["ev"],
+        "utm_campaign": ["annexe"],
     }
     assert parts.fragment == "top"
 
