@@ -7,8 +7,11 @@ class MetricsConfig(AppConfig):
     verbose_name = _("Mesure d'audience")
 
     def ready(self) -> None:
-        from metrics.links import tracked_url
+        from metrics.links import clicks_for_publications, tracked_url
+        from metrics.refresh import register_click_counter
         from publishing.hooks import register_link_rewriter
 
-        # Links in posts go out through /l/<code> (counted, UTM added).
+        # Links in posts go out through /l/<code> (counted, UTM added); each snapshot
+        # copies the clicks counted so far.
         register_link_rewriter(tracked_url)
+        register_click_counter(clicks_for_publications)

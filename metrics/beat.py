@@ -12,4 +12,9 @@ BEAT_SCHEDULE = {
         "task": "metrics.purge_engagers",
         "schedule": crontab(hour=3, minute=41),
     },
+    # Click visitor hashes only deduplicate within their clock hour (metrics.links).
+    "metrics-forget-click-visitors": {
+        "task": "metrics.forget_click_visitors",
+        "schedule": crontab(minute=7),
+    },
 }

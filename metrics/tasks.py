@@ -24,3 +24,10 @@ def purge_engagers() -> int:
     from metrics.audience import engagers_purge
 
     return engagers_purge(now=timezone.now())
+
+
+@shared_task(name="metrics.forget_click_visitors", ignore_result=True)
+def forget_click_visitors() -> int:
+    from metrics.links import clicks_forget_visitors
+
+    return clicks_forget_visitors()

@@ -197,3 +197,12 @@ def test_each_publication_has_its_own_link_and_counts(publication):
     _get(Client(), f"/l/{second.code}")
 
     assert clicks_for_publications([publication.pk, other.pk]) == {other.pk: 1}
+
+
+def test_snapshots_copy_the_clicks_counted_by_the_redirects(publication):
+    from metrics import refresh
+
+    link = short_link_for(publication=publication, url=publication.post.link)
+    _get(Client(), f"/l/{link.code}")
+
+    assert refresh._clicks([publication.pk]) == {publication.pk: 1}
