@@ -6,6 +6,7 @@ change. The internal title, notes, editorial line and date are not content:
 changing them keeps approvals.
 """
 
+import datetime as dt
 import hashlib
 import json
 
@@ -39,13 +40,27 @@ def post_snapshot(post: Post) -> dict:
         ),
         key=lambda v: (v["network"], v["account"] or 0),
     )
-    return {
+    snapshot = {
         "body": post.body,
         "link": post.link,
         "targets": targets,
         "media": _media_list(post.post_media.select_related("media")),
         "variants": variants,
     }
+    # Only when set, so that the fingerprints approved before these fields existed hold.
+    if post.event_title or post.event_starts_at or post.event_ends_at:
+        snapshot["event"] = [
+            post.event_title,
+            _utc(post.event_starts_at),
+            _utc(post.event_ends_at),
+        ]
+    if post.call_to_action:
+        snapshot["call_to_action"] = post.call_to_action
+    return snapshot
+
+
+def _utc(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value else None
 
 
 def fingerprint_of(snapshot: dict) -> str:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
 from networks import NETWORK_CHOICES
-from posts.models import EditorialLine, Media, PostState
+from networks.google_business import EVENT_TITLE_MAX
+from posts.models import CallToAction, EditorialLine, Media, PostState
 from posts.selectors import editorial_lines_for
 
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -88,12 +89,33 @@ class PostFieldsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Visibles par l'équipe seulement."),
     )
+    event_title = forms.CharField(
+        label=_("Titre de l'événement"),
+        required=False,
+        max_length=EVENT_TITLE_MAX,
+        help_text=_(
+            "Si la publication annonce un événement : Google Business Profile la publie "
+            "comme un événement (58 caractères au plus). Vide : une actualité."
+        ),
+    )
+    event_starts_at = LocalDateTimeField(label=_("Début de l'événement"), required=False)
+    event_ends_at = LocalDateTimeField(label=_("Fin de l'événement"), required=False)
+    call_to_action = forms.ChoiceField(
+        label=_("Bouton (Google Business Profile)"),
+        required=False,
+        choices=[("", _("— Par défaut —")), *CallToAction.choices],
+        help_text=_(
+            "Il ouvre le lien de la publication ; « Appeler » compose le numéro de la fiche."
+        ),
+    )
 
     def __init__(self, *args, library: Library, **kwargs):
         super().__init__(*args, **kwargs)
         self.library = library
         self.fields["editorial_line"].queryset = editorial_lines_for(library)
         self.fields["scheduled_at"].tz = library.tzinfo
+        self.fields["event_starts_at"].tz = library.tzinfo
+        self.fields["event_ends_at"].tz = library.tzinfo
         self.fields["scheduled_at"].help_text = _("Heure de %(library)s (%(tz)s).") % {
             "library": library.name,
             "tz": library.timezone,
@@ -103,6 +125,18 @@ class PostFieldsForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("publish_when_approved"):
             cleaned["scheduled_at"] = None
+        title = (cleaned.get("event_title") or "").strip()
+        start, end = cleaned.get("event_starts_at"), cleaned.get("event_ends_at")
+        if title or start or end:
+            if not title:
+                self.add_error("event_title", _("Un événement a besoin d'un titre."))
+            if start is None:
+                self.add_error("event_starts_at", _("Un événement a besoin d'un début."))
+            if end is None:
+                self.add_error("event_ends_at", _("Un événement a besoin d'une fin."))
+            if start and end and end <= start:
+                self.add_error("event_ends_at", _("La fin doit venir après le début."))
+        cleaned["event_title"] = title
         return cleaned
 
 

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
@@ -73,6 +73,18 @@ EDITABLE_STATES = {
 FINAL_STATES = {PostState.PUBLISHED, PostState.REJECTED, PostState.CANCELLED}
 
 
+class CallToAction(models.TextChoices):
+    """The button under a post, on the networks that have one (Google Business Profile's
+    `callToAction.actionType`); it opens the post's link, or calls the library."""
+
+    LEARN_MORE = "LEARN_MORE", _("En savoir plus")
+    BOOK = "BOOK", _("Réserver")
+    SIGN_UP = "SIGN_UP", _("S'inscrire")
+    ORDER = "ORDER", _("Commander")
+    SHOP = "SHOP", _("Acheter")
+    CALL = "CALL", _("Appeler")
+
+
 class Post(models.Model):
     library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(
@@ -100,6 +112,18 @@ class Post(models.Model):
         help_text=_("Publier dès la fin de la validation plutôt qu'à une date choisie."),
     )
     notes = models.TextField(_("notes internes"), blank=True)
+    # An event the post announces (published as an event where the network has them:
+    # Google Business Profile), in UTC like every time; all three or none.
+    event_title = models.CharField(_("titre de l'événement"), max_length=200, blank=True)
+    event_starts_at = models.DateTimeField(_("début de l'événement"), null=True, blank=True)
+    event_ends_at = models.DateTimeField(_("fin de l'événement"), null=True, blank=True)
+    call_to_action = models.CharField(
+        _("bouton"),
+        max_length=16,
+        choices=CallToAction.choices,
+        blank=True,
+        help_text=_("Vide : « En savoir plus » quand la publication a un lien."),
+    )
     state = models.CharField(
         _("état"), max_length=20, choices=PostState.choices, default=PostState.DRAFT, db_index=True
     )
@@ -115,7 +139,13 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=~Q(publish_when_approved=True, scheduled_at__isnull=False),
                 name="post_time_or_asap",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(event_starts_at__isnull=True)
+                | Q(event_ends_at__isnull=True)
+                | Q(event_ends_at__gt=F("event_starts_at")),
+                name="post_event_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,6 +41,10 @@ def post_create(
     notes: str = "",
     targets: Sequence[Target] = (),
     media: Sequence[Media] = (),
+    event_title: str = "",
+    event_starts_at=None,
+    event_ends_at=None,
+    call_to_action: str = "",
 ) -> Post:
     if not access_for(author).has_role(library.id):
         raise PermissionDenied
@@ -55,6 +59,10 @@ def post_create(
             scheduled_at=None if publish_when_approved else scheduled_at,
             publish_when_approved=publish_when_approved,
             notes=notes,
+            event_title=event_title,
+            event_starts_at=event_starts_at,
+            event_ends_at=event_ends_at,
+            call_to_action=call_to_action,
         )
         post.full_clean()
         post.save()
@@ -63,7 +71,14 @@ def post_create(
     return post
 
 
-_CONTENT_FIELDS = {"body", "link"}
+_CONTENT_FIELDS = {
+    "body",
+    "link",
+    "event_title",
+    "event_starts_at",
+    "event_ends_at",
+    "call_to_action",
+}
 _OTHER_FIELDS = {"title", "editorial_line", "notes", "scheduled_at", "publish_when_approved"}
 
 

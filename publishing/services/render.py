@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from networks.base import VariantInput
-from networks.client import Account, Image, PublishRequest, RemotePost
+from networks.client import Account, Event, Image, PublishRequest, RemotePost
 from posts.selectors import content_for_target, network_for
 from posts.services.media import media_rendition_get
 from publishing.hooks import rewrite_link
@@ -82,6 +82,15 @@ def publish_request_for(publication: Publication) -> PublishRequest:
             )
         )
     options = account.settings or {}
+    event = None
+    if post.event_title and post.event_starts_at and post.event_ends_at:
+        # Networks take the event's civil time, as the library's people read it.
+        zone = post.library.tzinfo
+        event = Event(
+            title=post.event_title,
+            start=post.event_starts_at.astimezone(zone),
+            end=post.event_ends_at.astimezone(zone),
+        )
     return PublishRequest(
         key=publication.key,
         text=final,
@@ -91,6 +100,8 @@ def publish_request_for(publication: Publication) -> PublishRequest:
         content_warning=options.get("content_warning", ""),
         visibility=options.get("visibility", ""),
         created_at=publication.first_attempt_at or timezone.now(),
+        event=event,
+        call_to_action=post.call_to_action,
     )
 
 

@@ -1,0 +1,80 @@
+"""A post may announce an event (title, start, end, in the library's time) and choose
+its button: networks that have them (Google Business Profile) publish them."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from posts.content import post_fingerprint
+from posts.models import CallToAction, Post
+from tests.factories import PostFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_composer_saves_an_event_in_the_library_time_and_a_button(client, network):
+    client.force_login(member(network.a))
+
+    response = client.post(
+        reverse("posts:new"),
+        {
+            "title": "Nuit du jeu",
+            "body": "Jeux de société pour tous.",
+            "link": "https://bm.example.fr/jeux",
+            "event_title": "Nuit du jeu",
+            "event_starts_at": "2026-11-14T18:00",
+            "event_ends_at": "2026-11-14T23:30",
+            "call_to_action": "SIGN_UP",
+        },
+    )
+
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.event_title == "Nuit du jeu"
+    assert post.event_starts_at == dt.datetime(2026, 11, 14, 17, 0, tzinfo=dt.UTC)  # Paris
+    assert post.event_ends_at == dt.datetime(2026, 11, 14, 22, 30, tzinfo=dt.UTC)
+    assert post.call_to_action == CallToAction.SIGN_UP
+    page = client.get(reverse("posts:edit", args=[post.pk])).content.decode()
+    assert 'value="2026-11-14T18:00"' in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"event_title": "Conte"}, {"event_starts_at", "event_ends_at"}),
+        ({"event_starts_at": "2026-11-14T18:00"}, {"event_title", "event_ends_at"}),
+        (
+            {
+                "event_title": "Conte",
+                "event_starts_at": "2026-11-14T18:00",
+                "event_ends_at": "2026-11-14T17:00",
+            },
+            {"event_ends_at"},
+        ),
+        ({"event_title": "T" * 59, "event_starts_at": "2026-11-14T18:00"}, None),
+    ],
+)
+def test_an_event_needs_a_title_a_start_and_a_later_end(client, network, fields, errors):
+    client.force_login(member(network.a))
+
+    response = client.post(reverse("posts:new"), {"title": "Conte", **fields})
+
+    assert response.status_code == 422
+    form_errors = set(response.context["form"].errors)
+    assert errors is None or form_errors == errors
+    assert not Post.objects.exists()
+
+
+def test_changing_the_event_changes_the_approved_content_but_an_unset_one_does_not():
+    post = PostFactory()
+    before = post_fingerprint(post)
+    assert post_fingerprint(post) == before
+
+    post.event_title = "Nuit du jeu"
+    post.event_starts_at = dt.datetime(2026, 11, 14, 17, tzinfo=dt.UTC)
+    post.event_ends_at = dt.datetime(2026, 11, 14, 22, tzinfo=dt.UTC)
+    with_event = post_fingerprint(post)
+    assert with_event != before
+    post.call_to_action = CallToAction.CALL
+    assert post_fingerprint(post) != with_event
