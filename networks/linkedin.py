@@ -204,6 +204,8 @@ def credentials_from_token(token: dict, *, previous: dict | None = None) -> dict
 class LinkedInClient(NetworkClient):
     key = "linkedin"
     connect_kind = "oauth2"
+    # One share-statistics call covers a list of posts (List(...) in the query).
+    metrics_batch_size = 20
 
     # --- HTTP with the token and the Rest.li headers ---------------------------------------
     def _headers(self, account: Account, *, rest: bool = True) -> dict[str, str]:
@@ -472,8 +474,11 @@ class LinkedInClient(NetworkClient):
                 response = self._request(
                     "GET", account, f"/rest/socialActions/{quote(post.remote_id, '')}"
                 )
-            except PermanentError as exc:
+            except (AuthError, PermanentError) as exc:
+                if exc.status == 404:
+                    continue  # deleted on LinkedIn: left out of the answer
                 logger.info("LinkedIn social actions skipped for %s: %s", post.remote_id, exc)
+                found[post.remote_id] = Metrics()
                 continue
             data = response.json()
             found[post.remote_id] = Metrics(

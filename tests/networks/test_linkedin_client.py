@@ -280,3 +280,17 @@ def test_metrics_of_a_post_deleted_on_linkedin_are_skipped(fake_linkedin, page):
     post = client.publish(page, PublishRequest(key="k", text="Expo"))
     fake_linkedin.delete_remote(post.remote_id)
     assert client.fetch_metrics(page, [post]) == {}
+
+
+def test_refused_statistics_and_social_actions_keep_the_post(fake_linkedin, page):
+    post = client.publish(page, PublishRequest(key="k", text="Expo"))
+    fake_linkedin.inject_li_error("/rest/organizationalEntityShareStatistics", "access_denied")
+    fake_linkedin.inject_li_error(r"/rest/socialActions/.+", "access_denied", regex=True)
+
+    metrics = client.fetch_metrics(page, [post])
+
+    # Refused figures are unknown (None), not a post deleted on LinkedIn.
+    assert metrics[post.remote_id].likes is None
+    # A Rest.li list of the URNs.
+    (stats,) = fake_linkedin.requests("/rest/organizationalEntityShareStatistics")
+    assert stats.query["shares"] == [f"List({post.remote_id})"]
