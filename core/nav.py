@@ -83,6 +83,12 @@ SETTINGS_SECTIONS = [
         "administrator",
     ),
     SettingsSection(
+        _("Collègues"),
+        _("Comptes et domaines dont les mentions j'aime comptent à part du public."),
+        "metrics:colleagues",
+        "administrator",
+    ),
+    SettingsSection(
         _("Pause des publications"),
         _("Tout suspendre (deuil, crise, période de réserve électorale), puis reprendre."),
         "publishing:pause_current",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from metrics import colleague_views
 from metrics.views import dashboard, events
 
 app_name = "metrics"
@@ -15,4 +16,7 @@ urlpatterns = [
     path("events/<int:pk>/poster/", events.event_poster, name="event_poster"),
     # Public (no login): the anonymous survey reached by the printed QR code.
     path("s/<str:token>/", events.survey, name="survey"),
+    # Public vs colleagues: the colleague list (administrators).
+    path("colleagues/", colleague_views.colleagues, name="colleagues"),
+    path("colleagues/<int:pk>/delete/", colleague_views.colleague_delete, name="colleague_delete"),
 ]

@@ -1,0 +1,34 @@
+"""Writes of the colleague list (metrics.audience reads it)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from libraries.models import Library
+from metrics.audience import normalise_identifier
+from metrics.models import Colleague, ColleagueMatch
+
+
+def colleague_add(
+    *, library: Library, by, identifier: str, match: str, kind: str, label: str = ""
+) -> Colleague:
+    identifier = normalise_identifier(identifier)
+    if match == ColleagueMatch.DOMAIN:
+        identifier = identifier.split("@")[-1]
+    if not identifier or " " in identifier:
+        raise ValidationError(_("Indiquez un compte ou un nom de domaine."))
+    if Colleague.objects.filter(library=library, match=match, identifier=identifier).exists():
+        raise ValidationError(_("« %(name)s » est déjà dans la liste.") % {"name": identifier})
+    return Colleague.objects.create(
+        library=library,
+        identifier=identifier,
+        match=match,
+        kind=kind,
+        label=label,
+        created_by=by,
+    )
+
+
+def colleague_remove(*, colleague: Colleague, by) -> None:
+    colleague.delete()
