@@ -14,31 +14,8 @@ minute per project); cloud.google.com ``apis/design/errors`` (google.rpc.Status 
 ErrorInfo, RetryInfo, BadRequest details).
 
 An Annexe account is one *location*: its `remote_id` is the v4 resource name
-``accounts/{account}/locations/{location}``, under which its posts live. Google spreads
-the API over several hosts (`HOSTS`); an account's `server_url` replaces all of them
-(the test fake, a proxy) and keeps the paths.
-
-Errors (``{"error": {"code", "message", "status", "details"}}``; the token endpoint
-answers OAuth's ``{"error", "error_description"}``):
-
-  ====================================  ==============================================
-  answer                                kind
-  ====================================  ==============================================
-  401 UNAUTHENTICATED                   the access token is refreshed once and the
-                                        call repeated; then AuthError
-  400 ``invalid_grant`` (token          AuthError: access removed, or the refresh
-  endpoint)                             token expired: the account needs reconnecting
-  403 PERMISSION_DENIED                 AuthError (scope missing, location no longer
-                                        managed), with Google's message
-  429 RESOURCE_EXHAUSTED                RateLimited at RetryInfo's delay, else
-                                        Retry-After, else the next minute (quotas
-                                        are per minute)
-  400 INVALID_ARGUMENT,                 PermanentError with Google's message and its
-  FAILED_PRECONDITION; 404; 409         field details (phone number, photo refused…)
-  5xx                                   TransientError
-  read timeout, connection dropped      AmbiguousError (`networks.http`): the engine
-  after a post was sent                 calls `find` before any retry
-  ====================================  ==============================================
+``accounts/{account}/locations/{location}``, under which its posts live. Hosts, the
+error mapping and the parsers are in `networks.google_api`.
 
 A post whose summary holds a phone number is accepted and then ``REJECTED`` (Ayrshare):
 the client reads the state back and raises PermanentError.
@@ -49,7 +26,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -62,26 +38,28 @@ from networks.client import (
     AuthError,
     Metrics,
     NetworkClient,
-    NetworkError,
     PermanentError,
     PublishRequest,
-    RateLimited,
     RemotePost,
-    TransientError,
 )
-from networks.http import HttpClient, reset_time
+from networks.google_api import (
+    HOSTS,
+    SCOPES,
+    Location,
+    address,
+    bearer,
+    host,
+    http,
+    is_gone,
+    parse_time,
+    to_int,
+    token_credentials,
+)
+
+__all__ = ["HOSTS", "SCOPES", "GoogleBusinessClient", "Location", "local_post"]
 
 logger = logging.getLogger(__name__)
 
-SCOPES = ["https://www.googleapis.com/auth/business.manage"]
-HOSTS = {
-    "authorize": "https://accounts.google.com",  # /o/oauth2/v2/auth
-    "token": "https://oauth2.googleapis.com",  # /token, /revoke
-    "accounts": "https://mybusinessaccountmanagement.googleapis.com",
-    "info": "https://mybusinessbusinessinformation.googleapis.com",
-    "posts": "https://mybusiness.googleapis.com",
-    "performance": "https://businessprofileperformance.googleapis.com",
-}
 LOCATION_MASK = "name,title,storefrontAddress,metadata"
 # Per-post insights (v4 reportInsights); the Performance API that replaces v4 insights
 # has no per-post metrics, so the method may disappear: then nothing is counted.
@@ -102,120 +80,6 @@ DAILY_METRICS = (
 INSIGHTS_BATCH = 10  # localPostNames per reportInsights call (unconfirmed: conservative)
 FIND_SLACK = timedelta(minutes=5)  # Google's clock against ours
 REFRESH_MARGIN = 60  # seconds: refresh an access token this close to its expiry
-
-
-def host(server_url: str, name: str) -> str:
-    return (server_url or HOSTS[name]).rstrip("/")
-
-
-# --- errors -----------------------------------------------------------------------------
-def _details(error: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [
-        d
-        for d in error.get("details") or []
-        if isinstance(d, dict) and str(d.get("@type", "")).endswith(kind)
-    ]
-
-
-def google_message(error: dict[str, Any]) -> str:
-    """Google's message with what its details say about each field."""
-    message = (error.get("message") or "").strip()
-    notes = []
-    for detail in _details(error, "mybusiness.v4.ValidationError"):
-        for item in detail.get("errorDetails") or []:
-            field_name, text = item.get("field") or "", item.get("message") or ""
-            notes.append(f"{field_name} : {text}" if field_name else text)
-    for detail in _details(error, "google.rpc.BadRequest"):
-        for item in detail.get("fieldViolations") or []:
-            notes.append(f"{item.get('field', '')} : {item.get('description', '')}")
-    if notes:
-        return f"{message} ({' ; '.join(notes)})" if message else " ; ".join(notes)
-    return message
-
-
-def _retry_at(error: dict[str, Any], response: requests.Response) -> datetime:
-    now = datetime.now(UTC)
-    for detail in _details(error, "google.rpc.RetryInfo"):
-        delay = str(detail.get("retryDelay") or "").rstrip("s")
-        try:
-            return now + timedelta(seconds=float(delay))
-        except ValueError:
-            continue
-    header = reset_time(response.headers, now)
-    if header is not None:
-        return header
-    # Quotas count per minute ("queries per minute per project"): the next minute.
-    return now.replace(second=0, microsecond=0) + timedelta(minutes=1, seconds=1)
-
-
-def classify(response: requests.Response, write: bool = False) -> NetworkError:
-    """The NetworkError for one of Google's error answers (see the table above)."""
-    status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, str):  # the OAuth token endpoint
-        description = body.get("error_description") or error
-        if error == "invalid_grant":
-            return AuthError(
-                f"Google : l'accès d'Annexe a été retiré ou a expiré ({description}) ; "
-                "reconnectez le compte.",
-                status=status,
-                code=error,
-            )
-        return PermanentError(f"Google : {description} ({error})", status=status, code=error)
-    error = error if isinstance(error, dict) else {}
-    name = error.get("status") or ""
-    message = google_message(error) or (response.text or "").strip()[:300] or f"HTTP {status}"
-    if status == 401 or name == "UNAUTHENTICATED":
-        return AuthError(f"Google : {message}", status=status, code=name or "UNAUTHENTICATED")
-    if status == 403 or name == "PERMISSION_DENIED":
-        return AuthError(
-            f"Google : permission manquante pour ce compte ({message})",
-            status=status,
-            code=name or "PERMISSION_DENIED",
-        )
-    if status == 429 or name == "RESOURCE_EXHAUSTED":
-        return RateLimited(
-            f"Google : quota de requêtes atteint ({message})",
-            reset_at=_retry_at(error, response),
-            status=status,
-            code=name or "RESOURCE_EXHAUSTED",
-        )
-    if status >= 500 or status in (408, 425):
-        return TransientError(f"Google : {message}", status=status, code=name)
-    return PermanentError(f"Google : {message}", status=status, code=name)
-
-
-_http = HttpClient("google_business", classify=classify)
-
-
-def is_gone(exc: NetworkError) -> bool:
-    return isinstance(exc, PermanentError) and (exc.status == 404 or exc.code == "NOT_FOUND")
-
-
-# --- what the client returns ------------------------------------------------------------
-@dataclass(frozen=True)
-class Location:
-    """A location the person manages (what the connect flow offers to pick)."""
-
-    name: str  # accounts/{account}/locations/{location}
-    title: str
-    address: str
-    account_name: str  # the location group or personal account holding it
-    can_post: bool
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """Google's Timestamp JSON, ``2026-03-05T14:03:00.123456Z``."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
-        return None
 
 
 def _remote(data: dict[str, Any]) -> RemotePost:
@@ -259,8 +123,10 @@ def local_post(request: PublishRequest) -> dict[str, Any]:
                 "endTime": _time(event.end),
             },
         }
-    action = request.call_to_action or ("LEARN_MORE" if request.link else "")
-    if action:
+    action = request.call_to_action or "LEARN_MORE"
+    # A button opens the post's link; without one, only "CALL" (the profile's number)
+    # makes sense, and Google refuses the others.
+    if request.link or action == "CALL":
         body["callToAction"] = {"actionType": action}
         if action != "CALL":
             body["callToAction"]["url"] = request.link
@@ -370,7 +236,7 @@ class GoogleBusinessClient(NetworkClient):
         title = data.get("title") or account.remote_id
         return AccountInfo(
             remote_id=account.remote_id,
-            handle=_address(data) or title,
+            handle=address(data) or title,
             display_name=title,
             server_url=account.server_url,
         )
@@ -390,7 +256,7 @@ class GoogleBusinessClient(NetworkClient):
                     Location(
                         name=f"{group['name']}/{data['name']}",
                         title=data.get("title") or data["name"],
-                        address=_address(data),
+                        address=address(data),
                         account_name=group.get("accountName") or group["name"],
                         can_post=bool((data.get("metadata") or {}).get("canOperateLocalPost")),
                     )
@@ -409,10 +275,12 @@ class GoogleBusinessClient(NetworkClient):
     def fetch_metrics(
         self, account: Account, posts: list[RemotePost], *, now: datetime | None = None
     ) -> dict[str, Metrics]:
-        """Views in Search and button clicks per post (v4 reportInsights). A metric
-        Google refuses (retired, renamed) is logged and skipped; a retired method leaves
-        the counts unknown. Neither fails the refresh."""
+        """Views in Search and button clicks per post (v4 reportInsights), batched. A
+        post Google no longer has is left out (the caller takes it for deleted). A
+        metric Google refuses (retired, renamed) is logged and skipped; a retired
+        method leaves the counts unknown. Neither fails the refresh."""
         now = now or datetime.now(UTC)
+        metrics = list(self.post_metrics)
         found: dict[str, Metrics] = {}
         for start in range(0, len(posts), INSIGHTS_BATCH):
             batch = posts[start : start + INSIGHTS_BATCH]
@@ -421,19 +289,35 @@ class GoogleBusinessClient(NetworkClient):
                 "startTime": (earliest - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "endTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
-            values = self._each_metric(
-                list(self.post_metrics),
-                lambda metrics, batch=batch, time_range=time_range: self._insights(
-                    account, batch, metrics, time_range
-                ),
-                what=f"local post insights of {account.remote_id}",
-            )
+            try:
+                values = self._insights(account, batch, metrics, time_range)
+            except PermanentError as exc:
+                # One deleted post makes Google refuse the whole batch: keep those that
+                # still exist, then ask again one metric at a time.
+                logger.info("Google insights of %s refused (%s)", account.remote_id, exc)
+                batch = [post for post in batch if self._exists(account, post)]
+                values = self._each_metric(
+                    metrics,
+                    lambda wanted, batch=batch, time_range=time_range: self._insights(
+                        account, batch, wanted, time_range
+                    ),
+                    what=f"local post insights of {account.remote_id}",
+                )
             for post in batch:
                 counts = values.get(post.remote_id, {})
                 found[post.remote_id] = Metrics(
                     **{field: counts.get(metric) for metric, field in self.post_metrics.items()}
                 )
         return found
+
+    def _exists(self, account: Account, post: RemotePost) -> bool:
+        try:
+            self._call(account, "GET", f"{host(account.server_url, 'posts')}/v4/{post.remote_id}")
+        except PermanentError as exc:
+            if is_gone(exc):
+                return False
+            raise
+        return True
 
     def _insights(
         self,
@@ -458,7 +342,7 @@ class GoogleBusinessClient(NetworkClient):
         for item in response.json().get("localPostMetrics") or []:
             counts = values.setdefault(item.get("localPostName") or "", {})
             for value in item.get("metricValues") or []:
-                number = _int((value.get("totalValue") or {}).get("value"))
+                number = to_int((value.get("totalValue") or {}).get("value"))
                 if value.get("metric") and number is not None:
                     counts[value["metric"]] = number
         return values
@@ -488,7 +372,7 @@ class GoogleBusinessClient(NetworkClient):
                 for series in group.get("dailyMetricTimeSeries") or []:
                     dated = (series.get("timeSeries") or {}).get("datedValues") or []
                     # proto3 JSON leaves zero values out.
-                    totals[series["dailyMetric"]] = sum(_int(v.get("value")) or 0 for v in dated)
+                    totals[series["dailyMetric"]] = sum(to_int(v.get("value")) or 0 for v in dated)
             return totals
 
         return self._each_metric(
@@ -530,13 +414,13 @@ class GoogleBusinessClient(NetworkClient):
         if self._expired(account):
             self.refresh(account)
         try:
-            return _http.request(method, url, write=write, headers=_bearer(account), **kwargs)
+            return http.request(method, url, write=write, headers=bearer(account), **kwargs)
         except AuthError as exc:
             if exc.status != 401 or not account.credentials.get("refresh_token"):
                 raise
         # A 401 means Google did not act on the request: repeating it is safe.
         self.refresh(account)
-        return _http.request(method, url, write=write, headers=_bearer(account), **kwargs)
+        return http.request(method, url, write=write, headers=bearer(account), **kwargs)
 
     @staticmethod
     def _expired(account: Account) -> bool:
@@ -620,44 +504,9 @@ class GoogleBusinessClient(NetworkClient):
         """Give the access back: revoking the refresh token revokes its access tokens."""
         token = account.credentials.get("refresh_token") or account.credentials.get("access_token")
         if token:
-            _http.request(
+            http.request(
                 "POST",
                 f"{host(account.server_url, 'token')}/revoke",
                 write=True,
                 data={"token": token},
             )
-
-
-def token_credentials(token: dict[str, Any]) -> dict[str, Any]:
-    """What Annexe keeps of a token answer."""
-    credentials: dict[str, Any] = {"access_token": token["access_token"]}
-    if token.get("refresh_token"):
-        credentials["refresh_token"] = token["refresh_token"]
-    if token.get("expires_at"):
-        credentials["expires_at"] = float(token["expires_at"])
-    elif token.get("expires_in"):
-        credentials["expires_at"] = time.time() + float(token["expires_in"])
-    if token.get("scope"):
-        scope = token["scope"]
-        credentials["scope"] = " ".join(scope) if isinstance(scope, list) else str(scope)
-    return credentials
-
-
-def _bearer(account: Account) -> dict[str, str]:
-    token = account.credentials.get("access_token")
-    if not token:
-        raise AuthError("Google : le compte n'a pas de jeton d'accès.")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _address(data: dict[str, Any]) -> str:
-    address = data.get("storefrontAddress") or {}
-    lines = [*address.get("addressLines", []), address.get("postalCode"), address.get("locality")]
-    return ", ".join(part for part in lines if part)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -326,3 +326,24 @@ def test_daily_metrics_of_the_location_with_a_refused_metric_skipped(google, loc
 
     assert totals == {"WEBSITE_CLICKS": 21, "CALL_CLICKS": 7}
     assert "BUSINESS_IMPRESSIONS_RETIRED skipped" in caplog.text
+
+
+def test_a_deleted_post_is_left_out_and_the_others_still_counted(google, location):
+    kept = client.publish(location, PublishRequest(key="k", text="Nuit"))
+    gone = client.publish(location, PublishRequest(key="k2", text="Conte"))
+    google.set_post_metrics(kept.remote_id, LOCAL_POST_VIEWS_SEARCH=12)
+    google.delete_remote(gone.remote_id)
+    # Google refuses a batch naming a post it no longer has (the fake still counts it).
+    google.inject_google_error(
+        posts_path(location) + ":reportInsights", 400, "Post not found.", method="POST"
+    )
+
+    metrics = client.fetch_metrics(location, [kept, gone])
+
+    assert set(metrics) == {kept.remote_id}
+    assert metrics[kept.remote_id].impressions == 12
+
+
+def test_a_button_without_a_link_is_left_out(google, location):
+    client.publish(location, PublishRequest(key="k", text="Venez", call_to_action="BOOK"))
+    assert "callToAction" not in google.gbp_posts()[0]
