@@ -146,6 +146,7 @@ class GoogleBusinessClient(NetworkClient):
     needs_public_image_urls = True
     # Reads of a post still PROCESSING after it was created (seconds between reads).
     poll_delays: tuple[float, ...] = (1, 2, 4)
+    metrics_batch_size = INSIGHTS_BATCH  # posts per reportInsights call
     post_metrics: dict[str, str] = POST_METRICS
     daily_metrics: tuple[str, ...] = DAILY_METRICS
 
