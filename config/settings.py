@@ -237,6 +237,19 @@ X_OAUTH_URL = env.str("X_OAUTH_URL", default="https://x.com")
 GOOGLE_BUSINESS_CLIENT_ID = env.str("GOOGLE_BUSINESS_CLIENT_ID", default="")
 GOOGLE_BUSINESS_CLIENT_SECRET = env.str("GOOGLE_BUSINESS_CLIENT_SECRET", default="")
 GOOGLE_BUSINESS_SERVER_URL = env.str("GOOGLE_BUSINESS_SERVER_URL", default="")
+# Meta (README "Meta"): the app registered on developers.facebook.com. Facebook Login
+# for Business connects Pages and their Instagram accounts (META_LOGIN_CONFIG_ID: the
+# configuration made in the app's dashboard); Threads has its own app id and secret.
+# Empty: those networks cannot be connected. The URLs change only for tests (fakes).
+META_APP_ID = env.str("META_APP_ID", default="")
+META_APP_SECRET = env.str("META_APP_SECRET", default="")
+META_LOGIN_CONFIG_ID = env.str("META_LOGIN_CONFIG_ID", default="")
+META_DIALOG_URL = env.str("META_DIALOG_URL", default="https://www.facebook.com")
+META_GRAPH_URL = env.str("META_GRAPH_URL", default="https://graph.facebook.com")
+THREADS_APP_ID = env.str("THREADS_APP_ID", default="")
+THREADS_APP_SECRET = env.str("THREADS_APP_SECRET", default="")
+THREADS_AUTHORIZE_URL = env.str("THREADS_AUTHORIZE_URL", default="https://threads.net")
+THREADS_API_URL = env.str("THREADS_API_URL", default="https://graph.threads.net")
 
 # --- Metrics collection (metrics/refresh.py, metrics/audience.py) ------------
 # Age tiers "until age:every interval", comma-separated (s, m, h, d units): every

@@ -79,6 +79,7 @@ def exchange_code(
     code: str,
     code_verifier: str | None = None,
     basic_auth: bool = False,
+    method: str = "POST",
 ) -> dict:
     """The token answer (`access_token`, `scope`, maybe `refresh_token`, `expires_in`)."""
     _allow_plain_http(token_url)
@@ -98,6 +99,7 @@ def exchange_code(
             code=code,
             client_secret=client_secret or None,
             include_client_id=not basic,
+            method=method,
             timeout=(SETTINGS.connect_timeout, SETTINGS.read_timeout),
             **kwargs,
         )

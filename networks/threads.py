@@ -349,7 +349,8 @@ class ThreadsClient(NetworkClient):
             authorize_url=authorize_url,
             client_id=client_id,
             redirect_uri=redirect_uri,
-            scopes=SCOPES,
+            # threads/get-started: "scope=threads_basic,threads_content_publish" (commas).
+            scopes=[",".join(SCOPES)],
             state=state,
         )
 

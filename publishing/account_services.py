@@ -66,13 +66,15 @@ def account_connect(
 ) -> SocialAccount:
     """Create the account, or update the same row when reconnecting (its publications
     and metrics stay attached). Connecting an account the library already has (same
-    network, server and remote id) reconnects it rather than making a second one."""
+    network, server and remote id) reconnects it rather than making a second one.
+    `details.network` (when set) is the account's network, else the flow's."""
+    network = details.network or flow.network
     if account is None:
         account = (
             SocialAccount.objects.select_for_update()
             .filter(
                 library=library,
-                network=flow.network,
+                network=network,
                 remote_id=details.remote_id,
                 server_url=details.server_url,
             )
@@ -87,7 +89,7 @@ def account_connect(
             % {"handle": details.handle or details.display_name}
         )
     if account is None:
-        account = SocialAccount(library=library, network=flow.network)
+        account = SocialAccount(library=library, network=network)
     account.remote_id = details.remote_id
     account.display_name = details.display_name[:200] or flow.network
     account.handle = details.handle[:300]

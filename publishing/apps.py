@@ -41,7 +41,7 @@ class PublishingConfig(AppConfig):
         oauth.set_app_resolver(oauth_app)
 
         from publishing import expiry
-        from publishing.connect import linkedin, x
+        from publishing.connect import linkedin, meta, x
 
         expiry.register_refresher(
             "linkedin", linkedin.refresh_linkedin, ahead=linkedin.REFRESH_AHEAD
@@ -49,6 +49,9 @@ class PublishingConfig(AppConfig):
         # X: two-hour tokens, renewed even after they lapse (the refresh token still
         # works) and never worth a reminder; a refused refresh marks it to reconnect.
         expiry.register_refresher("x", x.refresh_x, ahead=x.REFRESH_AHEAD, short_lived=True)
+        expiry.register_refresher(
+            "threads", meta.refresh_threads_token, ahead=meta.THREADS_REFRESH_AHEAD
+        )
 
         from publishing import receivers  # noqa: F401  (follows validation and the calendar)
         from publishing.hooks import register_email_relay_builder

@@ -64,6 +64,9 @@ FLOWS: dict[str, str] = {
     "linkedin": "publishing.connect.linkedin.LinkedInFlow",
     "x": "publishing.connect.x.XFlow",
     "google_business": "publishing.connect.google_business.GoogleBusinessFlow",
+    "facebook": "publishing.connect.meta.FacebookFlow",
+    "instagram": "publishing.connect.meta.InstagramFlow",
+    "threads": "publishing.connect.meta.ThreadsFlow",
     "sandbox": "publishing.connect.local.SandboxFlow",
     "website": "publishing.connect.local.WebsiteFlow",
 }
@@ -99,6 +102,9 @@ class AccountDetails:
     # When the credentials stop working unless refreshed (ISO 8601, UTC; "": never or
     # unknown). account_connect records it with publishing.expiry.token_expiry_set.
     expires_at: str = ""
+    # The network of this account when it is not the flow's own (Facebook Login also
+    # connects the Instagram accounts linked to the Pages): "" = the flow's.
+    network: str = ""
 
 
 @dataclass(frozen=True)

@@ -239,8 +239,9 @@ def connect_choose(request, network: str):
                 )
             return redirect("publishing:accounts")
         messages.error(request, _("Choisissez au moins un compte."))
+    rows = [(c, get_network(c.network or network).name) for c in choices]
     return render(
         request,
         "publishing/connect_choose.html",
-        {"choices": choices, "network": get_network(network), "library": library},
+        {"choices": rows, "network": get_network(network), "library": library},
     )
