@@ -243,5 +243,5 @@ def connect_choose(request, network: str):
     return render(
         request,
         "publishing/connect_choose.html",
-        {"choices": rows, "network": get_network(network), "library": library},
+        {"choices": choices, "rows": rows, "network": get_network(network), "library": library},
     )
