@@ -243,14 +243,25 @@ def test_threads_token_is_refreshed_ahead_of_expiry(client, admin, library, meta
     assert expiry.REFRESHERS["threads"].refresh is refresh_threads_token
 
 
-def test_a_threads_refresh_that_fails_reminds_the_administrators(
-    client, admin, library, meta, mailoutbox
-):
+def test_a_threads_refresh_that_fails_reminds_the_administrators(client, admin, library, meta):
     _threads_dialog(client, client.post(connect_url("threads")))
     account = SocialAccount.objects.get(network="threads")
-    meta.break_token(account.credentials["access_token"])
+    meta.inject("/threads/refresh_access_token", method="GET", status=503, times=None)
     now = expiry.token_expiry_get(account) - timedelta(days=1, hours=12)
 
     counts = expiry.expiry_check(now=now)
 
     assert counts["failed"] == 1 and counts["reminded"] == 1
+
+
+def test_a_revoked_threads_token_marks_the_account_to_reconnect(client, admin, library, meta):
+    _threads_dialog(client, client.post(connect_url("threads")))
+    account = SocialAccount.objects.get(network="threads")
+    meta.break_token(account.credentials["access_token"])
+    now = expiry.token_expiry_get(account) - timedelta(days=5)
+
+    counts = expiry.expiry_check(now=now)
+
+    assert counts["needs_reconnect"] == 1
+    account.refresh_from_db()
+    assert account.status == AccountStatus.NEEDS_RECONNECT
