@@ -42,6 +42,7 @@ RATE_LIMITS: dict[str, tuple[int, float]] = {
     "tweets_delete": (50, 900),
     "media_upload": (500, 900),
     "tweet_lookup": (900, 900),
+    "tweets_lookup": (900, 900),  # GET /2/tweets?ids= (up to 100 per request)
     "user_tweets": (900, 900),
     "liking_users": (75, 900),
     "users_me": (75, 900),
@@ -246,6 +247,13 @@ class FakeX(XOAuthMixin, XMediaMixin, XTweetsMixin, XControlsMixin, FakeServer):
                 self.delete_tweet,
                 scopes=("tweet.read", "tweet.write", "users.read"),
                 limits=("tweets_delete",),
+            ),
+        )
+        add(
+            "GET",
+            r"/2/tweets",
+            self.api(
+                self.get_tweets, scopes=("tweet.read", "users.read"), limits=("tweets_lookup",)
             ),
         )
         add(

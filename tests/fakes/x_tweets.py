@@ -3,7 +3,8 @@
 Sources: docs.x.com ``x-api/posts/manage-tweets`` (``POST /2/tweets`` → 201
 ``{"data": {"id", "text", "edit_history_tweet_ids"}}``; ``DELETE
 /2/tweets/:id`` → ``{"data": {"deleted": true}}``), ``x-api/posts/lookup``
-(``GET /2/tweets/:id`` with ``tweet.fields``, ``expansions``,
+(``GET /2/tweets/:id``, and ``GET /2/tweets?ids=`` for up to 100, with
+``tweet.fields``, ``expansions``,
 ``media.fields``; a missing post is a 200 whose ``errors`` hold a
 ``resource-not-found`` problem), ``x-api/fundamentals/metrics``
 (``public_metrics``; ``non_public_metrics`` and ``organic_metrics`` only for
@@ -240,6 +241,43 @@ class XTweetsMixin:
             )
         data, errors = self.serialize_tweet(tweet, request, token)
         body: dict[str, Any] = {"data": data, **self._includes([tweet], request)}
+        if errors:
+            body["errors"] = errors
+        return json_response(body)
+
+    def get_tweets(self: FakeX, request: FakeRequest, token: XToken) -> FakeResponse:
+        """``GET /2/tweets?ids=1,2,…`` (1 to 100 ids): the posts found in ``data``,
+        each missing one as a ``resource-not-found`` error, refused fields too."""
+        ids = [i for i in (request.arg("ids") or "").split(",") if i]
+        if not 1 <= len(ids) <= 100:
+            return invalid_request(
+                "The `ids` query parameter value must hold 1 to 100 ids",
+                {"ids": [request.arg("ids") or ""]},
+            )
+        data, errors, found = [], [], []
+        for tweet_id in ids:
+            tweet = self.tweets.get(tweet_id)
+            if tweet is None or tweet.deleted:
+                errors.append(
+                    {
+                        "value": tweet_id,
+                        "detail": f"Could not find tweet with ids: [{tweet_id}].",
+                        "title": "Not Found Error",
+                        "resource_type": "tweet",
+                        "parameter": "ids",
+                        "resource_id": tweet_id,
+                        "type": PROBLEMS + "resource-not-found",
+                    }
+                )
+                continue
+            item, refused = self.serialize_tweet(tweet, request, token)
+            data.append(item)
+            errors += refused
+            found.append(tweet)
+        body: dict[str, Any] = {}
+        if data:
+            body["data"] = data
+            body.update(self._includes(found, request))
         if errors:
             body["errors"] = errors
         return json_response(body)

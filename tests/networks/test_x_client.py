@@ -281,3 +281,17 @@ def test_metrics_of_a_post_deleted_on_x_are_skipped(fake_x, x_account):
     post = client.publish(x_account, PublishRequest(key="k", text="Expo"))
     fake_x.delete_remote(post.remote_id)
     assert client.fetch_metrics(x_account, [post]) == {}
+
+
+def test_metrics_of_many_posts_in_one_request(fake_x, x_account):
+    posts = [
+        client.publish(x_account, PublishRequest(key=f"k{i}", text=f"Post {i}")) for i in range(3)
+    ]
+    fake_x.set_metrics(posts[1].remote_id, like_count=9)
+    fake_x.delete_remote(posts[2].remote_id)
+
+    metrics = client.fetch_metrics(x_account, posts)
+
+    assert set(metrics) == {posts[0].remote_id, posts[1].remote_id}
+    assert metrics[posts[1].remote_id].likes == 9
+    assert len(fake_x.requests("/2/tweets", "GET")) == 1
