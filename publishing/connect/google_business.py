@@ -79,6 +79,29 @@ def _details(location: Location, credentials: dict[str, Any], server: str) -> Ac
     )
 
 
+def _reconnect_siblings(context: ConnectContext, choices: tuple[AccountDetails, ...]) -> None:
+    """The library's other locations waiting to be reconnected that this Google access
+    also manages get it too: one consent brings them all back (they lost the access
+    together, when it was removed in the Google account)."""
+    from publishing.account_services import account_connect
+
+    offered = {choice.remote_id: choice for choice in choices}
+    waiting = SocialAccount.objects.filter(
+        library=context.library,
+        network="google_business",
+        status=AccountStatus.NEEDS_RECONNECT,
+        remote_id__in=list(offered),
+    ).exclude(pk=context.account.pk)
+    for sibling in waiting:
+        account_connect(
+            library=context.library,
+            flow=GoogleBusinessFlow(),
+            details=offered[sibling.remote_id],
+            by=context.user,
+            account=sibling,
+        )
+
+
 class GoogleBusinessFlow(ConnectFlow):
     network = "google_business"
     help_text = gettext_lazy(
@@ -164,6 +187,7 @@ class GoogleBusinessFlow(ConnectFlow):
                     )
                     % {"name": context.account.display_name}
                 )
+            _reconnect_siblings(context, choices)
             return Connected(same[0])
         return Connected(choices[0], choices=choices)
 

@@ -216,3 +216,15 @@ def test_the_test_button_reads_the_location(client, admin, google):
     account.refresh_from_db()
     assert account.status == AccountStatus.CONNECTED
     assert "verified_at" in account.settings
+
+
+def test_reconnecting_one_location_brings_back_the_others_waiting(client, admin, google):
+    lille, wazemmes = _connect(client, every=True)
+    SocialAccount.objects.update(status=AccountStatus.NEEDS_RECONNECT)
+
+    _consent(client, client.post(CONNECT, {"account": lille.pk}))
+
+    lille.refresh_from_db()
+    wazemmes.refresh_from_db()
+    assert (lille.status, wazemmes.status) == (AccountStatus.CONNECTED, AccountStatus.CONNECTED)
+    assert wazemmes.credentials["refresh_token"] == lille.credentials["refresh_token"]
