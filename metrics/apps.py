@@ -7,6 +7,7 @@ class MetricsConfig(AppConfig):
     verbose_name = _("Mesure d'audience")
 
     def ready(self) -> None:
+        from metrics import panel
         from metrics.links import clicks_for_publications, tracked_url
         from metrics.refresh import register_click_counter
         from publishing.hooks import register_link_rewriter
@@ -15,3 +16,4 @@ class MetricsConfig(AppConfig):
         # copies the clicks counted so far.
         register_link_rewriter(tracked_url)
         register_click_counter(clicks_for_publications)
+        panel.register()

@@ -7,6 +7,7 @@ app_name = "metrics"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("export.csv", dashboard.dashboard_export, name="dashboard_export"),
     path("events/", events.event_list, name="events"),
     path("events/new/", events.event_edit, name="event_new"),
     path("events/<int:pk>/", events.event_detail, name="event_detail"),

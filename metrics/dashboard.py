@@ -1,0 +1,304 @@
+"""What the dashboard (`/metrics/`), its CSV export and the monthly report show.
+
+Everything is computed from publications published in the period (in the libraries the
+user sees) and their latest snapshot (`MetricRefresh.latest`, kept by metrics.refresh),
+so each figure is one grouped SQL query: the number of queries does not grow with the
+number of posts. Engagement over time and the weekday × hour map place each
+publication's engagement at the time it was published ("what posting then brought").
+
+Public engagement = likes and shares from the public (colleagues apart, see
+metrics.audience) + replies + quotes; colleagues' likes and shares are shown apart.
+Clicks are counted when they happen (metrics.links); events by their date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, Min, QuerySet, Sum, Value
+from django.db.models.functions import (
+    Coalesce,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    TruncDate,
+    TruncWeek,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from metrics.events import channel_label
+from metrics.models import Click, Event, SurveyAnswer
+from networks import NETWORK_CHOICES
+from publishing.models import Publication, PublicationKind, PublicationState
+
+PERIODS = {7: _("7 derniers jours"), 30: _("30 derniers jours"), 90: _("3 derniers mois")}
+PERIODS[365] = _("12 derniers mois")
+DEFAULT_DAYS = 30
+TOP_POSTS = 10
+WEEKDAYS = [_("lundi"), _("mardi"), _("mercredi"), _("jeudi"), _("vendredi")]
+WEEKDAYS += [_("samedi"), _("dimanche")]
+
+_L = "metric_refresh__latest__"
+
+
+def _n(name: str):
+    return Coalesce(F(_L + name), Value(0), output_field=IntegerField())
+
+
+PUBLIC = _n("public_likes") + _n("public_shares") + _n("replies") + _n("quotes")
+COLLEAGUES = _n("colleague_likes") + _n("colleague_shares")
+AGGREGATES = {
+    "publications": Count("id"),
+    "public": Coalesce(Sum(PUBLIC), 0),
+    "colleagues": Coalesce(Sum(COLLEAGUES), 0),
+    "likes": Coalesce(Sum(_n("public_likes")), 0),
+    "shares": Coalesce(Sum(_n("public_shares")), 0),
+    "replies": Coalesce(Sum(_n("replies")), 0),
+    "impressions": Sum(F(_L + "impressions")),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.datetime
+    end: dt.datetime
+    days: int
+    tz: zoneinfo.ZoneInfo
+
+    @property
+    def previous(self) -> Period:
+        length = self.end - self.start
+        return Period(start=self.start - length, end=self.start, days=self.days, tz=self.tz)
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start.astimezone(self.tz).date()
+
+    @property
+    def last_day(self) -> dt.date:
+        return (self.end - dt.timedelta(seconds=1)).astimezone(self.tz).date()
+
+
+def period_of(*, days: int | None, tz: zoneinfo.ZoneInfo, today: dt.date | None = None) -> Period:
+    """The last `days` days up to today included (local days of the library)."""
+    days = days if days in PERIODS else DEFAULT_DAYS
+    today = today or timezone.now().astimezone(tz).date()
+    end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), tzinfo=tz)
+    return Period(start=start.astimezone(dt.UTC), end=end.astimezone(dt.UTC), days=days, tz=tz)
+
+
+def month_period(*, year: int, month: int, tz: zoneinfo.ZoneInfo) -> Period:
+    first = dt.date(year, month, 1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(following, dt.time(), tzinfo=tz)
+    days = (following - first).days
+    return Period(start=start.astimezone(dt.UTC), end=end.astimezone(dt.UTC), days=days, tz=tz)
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    totals: dict
+    previous: dict
+    by_network: list[dict]
+    by_account: list[dict]
+    by_line: list[dict]
+    timeline: dict  # {"labels": [...], "networks": [(key, name, [values])], "weekly": bool}
+    heatmap: list[dict]  # one row per weekday: {"label", "cells": [{"hour", "n", "avg", "level"}]}
+    top_posts: list[dict]
+    clicks_by_network: list[dict]
+    events: list[dict]
+    channels: list[dict]
+    changes: dict = field(default_factory=dict)
+
+
+def published_in(*, library_ids: list[int], period: Period) -> QuerySet[Publication]:
+    return Publication.objects.filter(
+        kind=PublicationKind.POST,
+        state=PublicationState.PUBLISHED,
+        post__library_id__in=library_ids,
+        published_at__gte=period.start,
+        published_at__lt=period.end,
+    )
+
+
+def _change(now: int | None, before: int | None) -> float | None:
+    if not before or now is None:
+        return None
+    return (now - before) / before
+
+
+def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
+    names = {key: str(name) for key, name in NETWORK_CHOICES}
+    pubs = published_in(library_ids=library_ids, period=period)
+    previous_pubs = published_in(library_ids=library_ids, period=period.previous)
+    totals = pubs.aggregate(**AGGREGATES)
+    previous = previous_pubs.aggregate(**AGGREGATES)
+
+    clicks = Click.objects.filter(
+        publication__post__library_id__in=library_ids,
+        clicked_at__gte=period.start,
+        clicked_at__lt=period.end,
+    )
+    clicks_by_network = [
+        {
+            "network": row["publication__network"],
+            "name": names.get(row["publication__network"], row["publication__network"]),
+            "clicks": row["n"],
+        }
+        for row in clicks.values("publication__network").annotate(n=Count("id")).order_by("-n")
+    ]
+    totals["clicks"] = sum(row["clicks"] for row in clicks_by_network)
+    previous["clicks"] = Click.objects.filter(
+        publication__post__library_id__in=library_ids,
+        clicked_at__gte=period.previous.start,
+        clicked_at__lt=period.previous.end,
+    ).count()
+
+    by_network = [
+        {**row, "name": names.get(row["network"], row["network"])}
+        for row in pubs.values("network").annotate(**AGGREGATES).order_by("-public", "network")
+    ]
+    by_account = list(
+        pubs.values("account_id", "account__display_name", "network")
+        .annotate(**AGGREGATES)
+        .order_by("-public", "account__display_name")
+    )
+    for row in by_account:
+        row["name"] = row["account__display_name"] or names.get(row["network"], row["network"])
+        row["network_name"] = names.get(row["network"], row["network"])
+    by_line = [
+        {**row, "name": row["post__editorial_line__name"] or str(_("Sans ligne éditoriale"))}
+        for row in pubs.values("post__editorial_line_id", "post__editorial_line__name")
+        .annotate(**AGGREGATES)
+        .order_by("-public", "post__editorial_line__name")
+    ]
+
+    events, channels = _events(library_ids=library_ids, period=period)
+    totals["attendance"] = sum(e["attendance"] or 0 for e in events)
+    board = Dashboard(
+        period=period,
+        totals=totals,
+        previous=previous,
+        by_network=by_network,
+        by_account=by_account,
+        by_line=by_line,
+        timeline=_timeline(pubs, period, names),
+        heatmap=_heatmap(pubs, period),
+        top_posts=_top_posts(pubs, names),
+        clicks_by_network=clicks_by_network,
+        events=events,
+        channels=channels,
+    )
+    board.changes = {
+        key: _change(totals.get(key), previous.get(key))
+        for key in ("publications", "public", "colleagues", "clicks", "impressions")
+    }
+    return board
+
+
+def _timeline(pubs: QuerySet, period: Period, names: dict) -> dict:
+    weekly = period.days > 92
+    bucket = TruncWeek if weekly else TruncDate
+    rows = (
+        pubs.annotate(bucket=bucket("published_at", tzinfo=period.tz))
+        .values("bucket", "network")
+        .annotate(public=Coalesce(Sum(PUBLIC), 0))
+        .order_by("bucket", "network")
+    )
+    labels: list[dt.date] = []
+    day = period.first_day
+    if weekly:
+        day -= dt.timedelta(days=day.weekday())
+    step = dt.timedelta(days=7 if weekly else 1)
+    while day <= period.last_day:
+        labels.append(day)
+        day += step
+    index = {label: i for i, label in enumerate(labels)}
+    series: dict[str, list[int]] = {}
+    for row in rows:
+        value = row["bucket"]
+        value = value.date() if isinstance(value, dt.datetime) else value
+        if value not in index:
+            continue
+        series.setdefault(row["network"], [0] * len(labels))[index[value]] += row["public"]
+    ordered = [key for key, _name in NETWORK_CHOICES if key in series]
+    networks = [(key, names.get(key, key), series[key]) for key in ordered]
+    totals = [sum(values[i] for _k, _n, values in networks) for i in range(len(labels))]
+    return {"labels": labels, "networks": networks, "totals": totals, "weekly": weekly}
+
+
+def _heatmap(pubs: QuerySet, period: Period) -> list[dict]:
+    rows = (
+        pubs.annotate(
+            weekday=ExtractIsoWeekDay("published_at", tzinfo=period.tz),
+            hour=ExtractHour("published_at", tzinfo=period.tz),
+        )
+        .values("weekday", "hour")
+        .annotate(n=Count("id"), public=Coalesce(Sum(PUBLIC), 0))
+    )
+    cells = {(row["weekday"], row["hour"]): row for row in rows}
+    best = max((row["public"] / row["n"] for row in cells.values()), default=0)
+    table = []
+    for weekday in range(1, 8):
+        line = []
+        for hour in range(24):
+            row = cells.get((weekday, hour))
+            average = row["public"] / row["n"] if row else None
+            level = 0 if not average or not best else min(4, 1 + int(3.999 * average / best))
+            line.append({"hour": hour, "n": row["n"] if row else 0, "avg": average, "level": level})
+        table.append({"label": WEEKDAYS[weekday - 1], "cells": line})
+    return table
+
+
+def _top_posts(pubs: QuerySet, names: dict) -> list[dict]:
+    top = list(
+        pubs.values("post_id", "post__title", "post__library__name")
+        .annotate(
+            public=Coalesce(Sum(PUBLIC), 0),
+            colleagues=Coalesce(Sum(COLLEAGUES), 0),
+            published=Min("published_at"),
+        )
+        .order_by("-public", "-published", "post_id")[:TOP_POSTS]
+    )
+    ids = [row["post_id"] for row in top]
+    networks: dict[int, list[str]] = {}
+    for post_id, network in (
+        pubs.filter(post_id__in=ids).values_list("post_id", "network").order_by("network")
+    ):
+        networks.setdefault(post_id, []).append(names.get(network, network))
+    for row in top:
+        row["networks"] = networks.get(row["post_id"], [])
+    return top
+
+
+def _events(*, library_ids: list[int], period: Period) -> tuple[list[dict], list[dict]]:
+    events = list(
+        Event.objects.filter(
+            library_id__in=library_ids, starts_at__gte=period.start, starts_at__lt=period.end
+        )
+        .annotate(answer_count=Count("answers"))
+        .values("id", "title", "starts_at", "place", "capacity", "attendance", "answer_count")
+        .order_by("starts_at")
+    )
+    counts = (
+        SurveyAnswer.objects.filter(event_id__in=[e["id"] for e in events])
+        .values("channel")
+        .annotate(n=Count("id"))
+        .order_by("-n", "channel")
+    )
+    total = sum(row["n"] for row in counts)
+    channels = [
+        {
+            "channel": row["channel"],
+            "name": channel_label(row["channel"]),
+            "answers": row["n"],
+            "share": row["n"] / total if total else 0.0,
+        }
+        for row in counts
+    ]
+    return events, channels
