@@ -107,7 +107,7 @@ class X(Network):
 #                                                 (made since the first attempt), else
 #                                                 PermanentError
 #   429 x-rate-limit-reset (epoch)                RateLimited until that reset
-#   429 usage-capped (pay-per-use budget spent)   RateLimited until the next period
+#   429 usage-capped (pay-per-use budget spent)   PermanentError (weeks late is too late)
 #   400 invalid-request (media type, too long…)   PermanentError with X's message
 #   media processing_info "failed"                PermanentError with X's message
 #   5xx                                           TransientError
@@ -149,14 +149,6 @@ def _words(body: dict, response: requests.Response) -> str:
     return str(body.get("detail") or body.get("title") or error_text(response))
 
 
-def _period_end(period: str, now: datetime) -> datetime:
-    """The start of the next usage period (`usage-capped` answers name it)."""
-    if period.lower() == "daily":
-        return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
-    first = datetime(now.year, now.month, 1, tzinfo=UTC)
-    return (first + timedelta(days=32)).replace(day=1)
-
-
 def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     body = _body(response)
     status = response.status_code
@@ -171,12 +163,18 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
         if words == "Forbidden" or kind in ("unsupported-authentication", "client-forbidden"):
             return AuthError(text, status=status, code=kind or "forbidden")
         return PermanentError(text, status=status, code=kind)
+    if status == 429 and kind == "usage-capped":
+        # The app's pay-per-use budget is spent: waiting for the next period would send
+        # the post days or weeks late; it fails, with X's words, until credits are added
+        # and it is retried.
+        return PermanentError(
+            f"{text} (crédits de l'API X épuisés : ajoutez-en, puis relancez la publication)",
+            status=status,
+            code=kind,
+        )
     if status == 429:
         now = utcnow()
-        if kind == "usage-capped":
-            reset = _period_end(str(body.get("period") or "Monthly"), now)
-        else:
-            reset = reset_time(response.headers, now) or now + DEFAULT_THROTTLE_WAIT
+        reset = reset_time(response.headers, now) or now + DEFAULT_THROTTLE_WAIT
         return RateLimited(text, reset_at=reset, status=status, code=kind)
     if status >= 500 or status in (408, 425):
         return TransientError(text, status=status, code=kind)

@@ -192,12 +192,12 @@ def test_a_rate_limit_waits_for_the_reset_header(fake_x, x_account, body):
     assert timedelta(minutes=1) < reset - _now() <= timedelta(minutes=16)
 
 
-def test_a_spent_usage_budget_waits_for_next_month(fake_x, x_account):
+def test_a_spent_usage_budget_fails_rather_than_posting_weeks_late(fake_x, x_account):
     fake_x.cap_usage()
-    with pytest.raises(RateLimited) as caught:
+    with pytest.raises(PermanentError) as caught:
         client.publish(x_account, PublishRequest(key="k", text="Bonjour"))
-    assert caught.value.reset_at.day == 1
     assert caught.value.code == "usage-capped"
+    assert "Usage cap exceeded" in caught.value.message
 
 
 def test_a_read_timeout_on_the_post_is_ambiguous(fake_x, x_account, settings):
