@@ -344,6 +344,7 @@ def network_report(
     inp: ComposerInput,
     charter: Charter | None,
     alt_text_required: bool,
+    call_to_action: str = "",
 ) -> NetworkReport:
     variant = inp.variants.get(network.key) or VariantDraft(network=network.key)
     text = variant.text if variant.text.strip() else body
@@ -361,6 +362,9 @@ def network_report(
     )
     final = network.final_text(draft)
     problems = network.check(draft, alt_text_required=alt_text_required)
+    if call_to_action and hasattr(network, "check_call_to_action"):
+        # A button (Google Business Profile) opens the link: without one, it cannot.
+        problems += network.check_call_to_action(call_to_action, effective_link)
     problems += charter_problems(charter, network=network, text=final)
     utm = {}
     candidates = _urls_without_utm(network, final, effective_link)
@@ -392,6 +396,7 @@ def report(
     body: str,
     link: str,
     charter: Charter | None,
+    call_to_action: str = "",
 ) -> list[NetworkReport]:
     """One report per network targeted (per account when an account has its own limits,
     e.g. a Mastodon instance allowing 1,000 characters), in the registry's order."""
@@ -418,6 +423,7 @@ def report(
                     inp=inp,
                     charter=charter,
                     alt_text_required=library.alt_text_required,
+                    call_to_action=call_to_action,
                 )
             )
     return reports

@@ -91,6 +91,7 @@ def _render(request, library, post, form, composed, *, refused=(), status=200):
         body=form["body"].value() or "",
         link=link or "",
         charter=charter,
+        call_to_action=form["call_to_action"].value() or "",
     )
     context = {
         "form": form,
@@ -142,6 +143,7 @@ def composer_check(request):
         body=request.POST.get("body", ""),
         link=form.cleaned_data.get("link", ""),
         charter=charter_for(library),
+        call_to_action=form.cleaned_data.get("call_to_action", ""),
     )
     context = {"composed": composed, "library": library, "post": post}
     return render(request, "posts/_composer_live.html", context | _live_context(composed, reports))

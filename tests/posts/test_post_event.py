@@ -78,3 +78,21 @@ def test_changing_the_event_changes_the_approved_content_but_an_unset_one_does_n
     assert with_event != before
     post.call_to_action = CallToAction.CALL
     assert post_fingerprint(post) != with_event
+
+
+def test_the_composer_says_a_google_button_needs_a_link(client, network):
+    client.force_login(member(network.a))
+    data = {
+        "title": "Conte",
+        "body": "Heure du conte samedi.",
+        "targets": ["network:google_business"],
+        "call_to_action": "BOOK",
+    }
+
+    without = client.post(reverse("posts:composer_check"), data).content.decode()
+    with_link = client.post(
+        reverse("posts:composer_check"), {**data, "link": "https://bm.example.fr/conte"}
+    ).content.decode()
+
+    assert "a besoin d&#x27;un lien" in without or "a besoin d'un lien" in without
+    assert "besoin d&#x27;un lien" not in with_link and "besoin d'un lien" not in with_link
