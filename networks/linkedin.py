@@ -230,7 +230,15 @@ class LinkedInClient(NetworkClient):
     def _request(self, method: str, account: Account, path: str, **kwargs) -> requests.Response:
         rest = kwargs.pop("rest", True)
         url = path if path.startswith("http") else f"{api_base(account)}{path}"
-        return _http.request(method, url, headers=self._headers(account, rest=rest), **kwargs)
+        try:
+            return _http.request(method, url, headers=self._headers(account, rest=rest), **kwargs)
+        except AuthError as exc:
+            # Expired earlier than we knew (65602): one refresh where a refresh token
+            # was granted, then the same request (a 401 did nothing: safe to repeat).
+            if exc.code != "EXPIRED_ACCESS_TOKEN" or not account.credentials.get("refresh_token"):
+                raise
+            self.refresh(account)
+            return _http.request(method, url, headers=self._headers(account, rest=rest), **kwargs)
 
     # --- publishing ----------------------------------------------------------------------
     def publish(self, account: Account, request: PublishRequest) -> RemotePost:

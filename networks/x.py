@@ -103,6 +103,7 @@ class X(Network):
 #   answer                                        kind
 #   401                                           one refresh, then AuthError (reconnect)
 #   403 "Forbidden" (scope), unsupported-auth     AuthError
+#   403 client-forbidden (app outside a project)  PermanentError: Annexe's app setup
 #   403 "…duplicate content."                     our earlier attempt when find() sees it
 #                                                 (made since the first attempt), else
 #                                                 PermanentError
@@ -160,7 +161,7 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     if status == 403:
         if "duplicate content" in words:
             return PermanentError(text, status=status, code="duplicate")
-        if words == "Forbidden" or kind in ("unsupported-authentication", "client-forbidden"):
+        if words == "Forbidden" or kind == "unsupported-authentication":
             return AuthError(text, status=status, code=kind or "forbidden")
         return PermanentError(text, status=status, code=kind)
     if status == 429 and kind == "usage-capped":

@@ -220,6 +220,18 @@ def test_an_expired_token_is_refreshed_first_when_a_refresh_token_was_granted(fa
     assert len(fake_linkedin.li_posts()) == 1
 
 
+def test_a_token_expired_earlier_than_known_is_refreshed_once(fake_linkedin, page):
+    fake_linkedin.configure(partner_refresh_tokens=True)
+    token = fake_linkedin.issue_token()
+    fake_linkedin.expire_token(token["access_token"])
+    page.credentials = dict(token)  # no expires_at: we did not know
+
+    client.publish(page, PublishRequest(key="k", text="Après renouvellement"))
+
+    assert page.credentials["access_token"] != token["access_token"]
+    assert len(fake_linkedin.li_posts()) == 1
+
+
 def test_without_a_refresh_token_refresh_is_an_auth_error(fake_linkedin, page):
     with pytest.raises(AuthError):
         client.refresh(page)

@@ -175,6 +175,14 @@ def test_x_errors_map_to_their_kind(fake_x, x_account, status, detail, kind):
     assert caught.value.message == f"X : {detail}"
 
 
+def test_an_app_outside_a_project_is_permanent_not_a_reconnection(fake_x, x_account):
+    fake_x.inject_problem(
+        TWEETS, 403, "When authenticating requests…", kind="client-forbidden", method="POST"
+    )
+    with pytest.raises(PermanentError):
+        client.publish(x_account, PublishRequest(key="k", text="Bonjour"))
+
+
 def test_a_revoked_token_without_refresh_is_an_auth_error(fake_x, x_account):
     fake_x.revoke_token(x_account.credentials["access_token"])
     x_account.credentials.pop("refresh_token")
