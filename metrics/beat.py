@@ -17,4 +17,10 @@ BEAT_SCHEDULE = {
         "task": "metrics.forget_click_visitors",
         "schedule": crontab(minute=7),
     },
+    # Monthly reports go out at each library's first working moment of the month; the
+    # task only sends what is due and not yet sent (metrics.reports).
+    "metrics-monthly-reports": {
+        "task": "metrics.send_monthly_reports",
+        "schedule": crontab(minute="*/15"),
+    },
 }

@@ -31,3 +31,10 @@ def forget_click_visitors() -> int:
     from metrics.links import clicks_forget_visitors
 
     return clicks_forget_visitors()
+
+
+@shared_task(name="metrics.send_monthly_reports", ignore_result=True)
+def send_monthly_reports() -> int:
+    from metrics.reports import monthly_reports_send_due
+
+    return monthly_reports_send_due()

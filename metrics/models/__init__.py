@@ -13,6 +13,7 @@ from metrics.models.audience import (
 )
 from metrics.models.events import Channel, Event, SurveyAnswer
 from metrics.models.links import Click, ShortLink
+from metrics.models.reports import MonthlyReportDelivery
 from metrics.models.snapshots import MetricRefresh, MetricSnapshot
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Event",
     "MetricRefresh",
     "MetricSnapshot",
+    "MonthlyReportDelivery",
     "ShortLink",
     "SurveyAnswer",
 ]
