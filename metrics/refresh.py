@@ -163,6 +163,7 @@ def refreshes_adopt(*, now: dt.datetime) -> int:
             network__in=measured_networks(),
             account__isnull=False,
             published_at__gte=horizon,
+            published_at__lte=now,
             remote_deleted_at__isnull=True,
             metric_refresh__isnull=True,
         )
@@ -194,8 +195,8 @@ def _caps() -> tuple[int, int]:
     )
 
 
-def refreshes_claim(*, now: dt.datetime) -> list[tuple[int, int, str]]:
-    """Claim due rows within the caps: [(refresh id, account id, network)]."""
+def refreshes_claim(*, now: dt.datetime) -> list[tuple[int, int, str, str]]:
+    """Claim due rows within the caps: [(refresh id, account id, network, server)]."""
     total_cap, account_cap = _caps()
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     due = (
@@ -210,7 +211,7 @@ def refreshes_claim(*, now: dt.datetime) -> list[tuple[int, int, str]]:
         )
         .filter(rank__lte=account_cap)
         .order_by("next_refresh_at", "pk")
-        .values_list("pk", "account_id", "account__network")[:total_cap]
+        .values_list("pk", "account_id", "account__network", "account__server_url")[:total_cap]
     )
     rows = list(due)
     if not rows:
@@ -219,7 +220,7 @@ def refreshes_claim(*, now: dt.datetime) -> list[tuple[int, int, str]]:
     token = now + dt.timedelta(
         seconds=settings.METRICS_REFRESH_LEASE_SECONDS, microseconds=secrets.randbelow(1_000_000)
     )
-    ids = [pk for pk, _a, _n in rows]
+    ids = [row[0] for row in rows]
     MetricRefresh.objects.filter(free, pk__in=ids).update(claimed_until=token)
     mine = set(
         MetricRefresh.objects.filter(pk__in=ids, claimed_until=token).values_list("pk", flat=True)
@@ -227,15 +228,19 @@ def refreshes_claim(*, now: dt.datetime) -> list[tuple[int, int, str]]:
     return [row for row in rows if row[0] in mine]
 
 
-def _batches(claimed: list[tuple[int, int, str]]) -> list[list[int]]:
-    per_account: dict[int, list[int]] = defaultdict(list)
-    networks: dict[int, str] = {}
-    for pk, account_id, network in claimed:
-        per_account[account_id].append(pk)
-        networks[account_id] = network
+def _batches(claimed: list[tuple[int, int, str, str]]) -> list[list[int]]:
+    """One group per account, or per server where any account may read the counts
+    (then the accounts of one Mastodon instance or one PDS share batch requests)."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    sizes: dict[tuple, int] = {}
+    for pk, account_id, network, server_url in claimed:
+        client = _client(network)
+        key = (network, server_url) if client.metrics_shared_reads else (network, account_id)
+        groups[key].append(pk)
+        sizes[key] = max(1, client.metrics_batch_size)
     batches = []
-    for account_id, ids in per_account.items():
-        size = max(1, _client(networks[account_id]).metrics_batch_size)
+    for key, ids in groups.items():
+        size = sizes[key]
         batches += [ids[start : start + size] for start in range(0, len(ids), size)]
     return batches
 
@@ -313,10 +318,14 @@ def _remote_post(publication: Publication) -> RemotePost:
 
 
 def refresh_batch(*, refresh_ids: list[int], now: dt.datetime | None = None) -> str:
-    """Refresh claimed publications of one account with one `fetch_metrics` call,
-    store a snapshot each and schedule the next refresh. Returns the outcome."""
-    from publishing.services.render import client_account
+    """Refresh claimed publications with one `fetch_metrics` call, store a snapshot
+    each and schedule the next refresh. Returns the outcome.
 
+    The rows are of one account, or of one server for networks whose public counts
+    any account may read (`metrics_shared_reads`): the request is then made with one
+    of the batch's connected accounts, rotating, and a post missing from that answer
+    is asked again with its own account before it is called deleted (a followers-only
+    Mastodon post is invisible to other accounts)."""
     now = now or timezone.now()
     refreshes = list(
         MetricRefresh.objects.filter(pk__in=refresh_ids, next_refresh_at__isnull=False)
@@ -325,22 +334,26 @@ def refresh_batch(*, refresh_ids: list[int], now: dt.datetime | None = None) -> 
     )
     if not refreshes:
         return "nothing"
-    account = refreshes[0].account
-    refreshes = [r for r in refreshes if r.account_id == account.pk]
-    if account.status != AccountStatus.CONNECTED:
-        _release(refreshes)
+    waiting = [r for r in refreshes if r.account.status != AccountStatus.CONNECTED]
+    if waiting:
+        _release(waiting)
+    refreshes = [r for r in refreshes if r.account.status == AccountStatus.CONNECTED]
+    if not refreshes:
         return "paused"
-    client = _client(account.network)
-    remote = client_account(account)
+    accounts = {r.account_id: r.account for r in refreshes}
+    reader = list(accounts.values())[sum(refresh_ids) % len(accounts)]
+    client = _client(reader.network)
+    remotes = _Remotes()
     posts = {r.pk: _remote_post(r.publication) for r in refreshes}
     try:
-        found = client.fetch_metrics(remote, list(posts.values()), now=now)
+        found = client.fetch_metrics(remotes.get(reader), list(posts.values()), now=now)
     except RateLimited as exc:
-        account_rate_limited(account_id=account.pk, reset_at=exc.reset_at or now + RETRY_AFTER)
+        account_rate_limited(account_id=reader.pk, reset_at=exc.reset_at or now + RETRY_AFTER)
+        _release([r for r in refreshes if r.account_id != reader.pk])
         return "rate_limited"
     except AuthError as exc:
         _release(refreshes)
-        _flag_reconnect(account, exc, now)
+        _flag_reconnect(reader, exc, now)
         return "needs_reconnect"
     except NetworkError as exc:
         _release(
@@ -349,16 +362,48 @@ def refresh_batch(*, refresh_ids: list[int], now: dt.datetime | None = None) -> 
             failures=F("failures") + 1,
             last_error=exc.message[:500],
         )
-        logger.info("metrics refresh of account %s failed: %s", account.pk, exc)
+        logger.info("metrics refresh with account %s failed: %s", reader.pk, exc)
         return exc.kind
-    _store(client, remote, account, refreshes, posts, found, now)
+    unsure = _ask_owners(client, remotes, reader, refreshes, posts, found, now)
+    _store(client, remotes, [r for r in refreshes if r.pk not in unsure], posts, found, now)
     return "refreshed"
 
 
-def _store(client, remote, account, refreshes, posts, found: dict[str, Metrics], now) -> None:
-    rules = colleague_rules(account.library_id)
+class _Remotes(dict):
+    """The client's Account of each SocialAccount, built once per batch."""
+
+    def get(self, account: SocialAccount):  # type: ignore[override]
+        from publishing.services.render import client_account
+
+        if account.pk not in self:
+            self[account.pk] = client_account(account)
+        return self[account.pk]
+
+
+def _ask_owners(client, remotes, reader, refreshes, posts, found, now) -> set[int]:
+    """Posts of other accounts missing from the reader's answer, asked again with their
+    own account; returns the refresh ids still unknown (released, retried later)."""
+    missing: dict[int, list[MetricRefresh]] = defaultdict(list)
+    for refresh in refreshes:
+        if refresh.account_id != reader.pk and refresh.publication.remote_id not in found:
+            missing[refresh.account_id].append(refresh)
+    unsure: set[int] = set()
+    for rows in missing.values():
+        owner = rows[0].account
+        try:
+            found.update(client.fetch_metrics(remotes.get(owner), [posts[r.pk] for r in rows]))
+        except NetworkError as exc:
+            logger.info("metrics of account %s not confirmed: %s", owner.pk, exc)
+            unsure |= {r.pk for r in rows}
+    if unsure:
+        _release([r for r in refreshes if r.pk in unsure])
+    return unsure
+
+
+def _store(client, remotes, refreshes, posts, found: dict[str, Metrics], now) -> None:
+    rules_by_library: dict[int, object] = {}
     clicks = _clicks([r.publication_id for r in refreshes])
-    walking = True
+    walking: set[int] = set()  # accounts whose lists stopped (429) for this batch
     snapshots: list[tuple[MetricRefresh, MetricSnapshot]] = []
     for refresh in refreshes:
         publication = refresh.publication
@@ -368,21 +413,24 @@ def _store(client, remote, account, refreshes, posts, found: dict[str, Metrics],
             refresh.remote_deleted_at = now
             refresh.next_refresh_at = None
             continue
-        if walking:
+        library_id = refresh.account.library_id
+        if library_id not in rules_by_library:
+            rules_by_library[library_id] = colleague_rules(library_id)
+        if refresh.account_id not in walking:
             try:
                 audience_update(
                     client=client,
-                    account=remote,
+                    account=remotes.get(refresh.account),
                     post=posts[refresh.pk],
                     refresh=refresh,
                     metrics=metrics,
-                    rules=rules,
+                    rules=rules_by_library[library_id],
                     now=now,
                 )
             except RateLimited as exc:
-                walking = False  # keep the counts; the lists wait for the next refresh
+                walking.add(refresh.account_id)  # keep the counts; lists wait
                 account_rate_limited(
-                    account_id=account.pk, reset_at=exc.reset_at or now + RETRY_AFTER
+                    account_id=refresh.account_id, reset_at=exc.reset_at or now + RETRY_AFTER
                 )
             except NetworkError as exc:
                 logger.info("engagers of publication %s: %s", publication.pk, exc)
@@ -392,7 +440,7 @@ def _store(client, remote, account, refreshes, posts, found: dict[str, Metrics],
         refresh.last_error = ""
         refresh.last_refreshed_at = now
         refresh.next_refresh_at = next_refresh_at(
-            published_at=refresh.published_at, now=now, account_id=account.pk
+            published_at=refresh.published_at, now=now, account_id=refresh.account_id
         )
     with transaction.atomic():
         created = MetricSnapshot.objects.bulk_create([s for _r, s in snapshots])

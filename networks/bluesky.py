@@ -133,6 +133,7 @@ class BlueskyClient(NetworkClient):
     supports_repost = True
     metrics_batch_size = POSTS_BATCH
     supports_engagers = True
+    metrics_shared_reads = True
 
     def new_key(self, publication_uuid: str, now: datetime) -> str:
         # The record key is chosen by us and stored before the first attempt: a retry

@@ -237,6 +237,9 @@ class NetworkClient:
     # account's due publications by this), and whether `fetch_engagers` works.
     metrics_batch_size: ClassVar[int] = 1
     supports_engagers: ClassVar[bool] = False
+    # Whether any account of a server may read the counts of another's public posts
+    # (Mastodon statuses, Bluesky AppView): batches then span a server's accounts.
+    metrics_shared_reads: ClassVar[bool] = False
 
     def new_key(self, publication_uuid: str, now: datetime) -> str:
         """The idempotency key the network will see, chosen once per publication."""

@@ -244,6 +244,7 @@ class MastodonClient(NetworkClient):
     supports_repost = True
     metrics_batch_size = STATUSES_BATCH
     supports_engagers = True
+    metrics_shared_reads = True
 
     # --- publishing ----------------------------------------------------------------------
     def publish(self, account: Account, request: PublishRequest) -> RemotePost:

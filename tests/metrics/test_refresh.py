@@ -297,3 +297,42 @@ def test_429_waits_for_the_reset_the_network_gave(mastodon_account, fake_mastodo
     _sweep_and_refresh(later)
     assert MetricSnapshot.objects.count() == 3
     assert len(fake_mastodon.requests()) == 1
+
+
+def test_accounts_of_one_instance_share_batch_requests_and_private_posts_are_asked_again(
+    mastodon_account, fake_mastodon, network
+):
+    # given: a second library account on the same instance, with a followers-only post
+    from networks.client import PublishRequest
+    from networks.mastodon import SCOPES
+    from publishing.services.render import client_account
+
+    fake_mastodon.add_user("annexe-b")
+    other = SocialAccountFactory(
+        library=network.b,
+        network="mastodon",
+        server_url=fake_mastodon.url,
+        handle=f"@annexe-b@{fake_mastodon.domain}",
+        credentials={"access_token": fake_mastodon.issue_token("annexe-b", " ".join(SCOPES))},
+    )
+    mine = [publish_on(mastodon_account) for _ in range(9)]
+    theirs = [publish_on(other) for _ in range(9)]
+    private = mastodon_module.MastodonClient().publish(
+        client_account(other), PublishRequest(key="k-private", text="Réservé", visibility="private")
+    )
+    hidden = publish_on(other)
+    Publication.objects.filter(pk=hidden.pk).update(remote_id=private.remote_id)
+    now = timezone.now() + HOUR
+    MetricRefresh.objects.update(next_refresh_at=now)
+    fake_mastodon.journal.clear()
+
+    sweep, _outcomes = _sweep_and_refresh(now)
+
+    assert [len(b) for b in sweep.batches] == [19]  # 9 + 10 in one batch
+    lookups = fake_mastodon.requests(path="/api/v1/statuses")
+    assert len(lookups) <= 2  # one for all, plus the hidden one asked by its owner
+    assert MetricSnapshot.objects.count() == 19
+    assert not MetricRefresh.objects.filter(remote_deleted_at__isnull=False).exists()
+    assert {p.pk for p in mine + theirs + [hidden]} == set(
+        MetricSnapshot.objects.values_list("publication_id", flat=True)
+    )
