@@ -96,3 +96,21 @@ def test_the_composer_says_a_google_button_needs_a_link(client, network):
 
     assert "a besoin d&#x27;un lien" in without or "a besoin d'un lien" in without
     assert "besoin d&#x27;un lien" not in with_link and "besoin d'un lien" not in with_link
+
+
+def test_the_post_page_shows_the_event_in_the_library_time_and_the_button(client, network):
+    user = member(network.a)
+    client.force_login(user)
+    post = PostFactory(
+        library=network.a,
+        author=user,
+        event_title="Nuit du jeu",
+        event_starts_at=dt.datetime(2026, 11, 14, 17, tzinfo=dt.UTC),
+        event_ends_at=dt.datetime(2026, 11, 14, 22, 30, tzinfo=dt.UTC),
+        call_to_action=CallToAction.SIGN_UP,
+    )
+
+    html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
+
+    assert "Nuit du jeu" in html and "18:00" in html and "23:30" in html
+    assert "S&#x27;inscrire" in html or "S'inscrire" in html
