@@ -127,7 +127,6 @@ REFRESH_MARGIN = timedelta(minutes=2)
 FIND_SLACK = timedelta(minutes=5)
 DEFAULT_THROTTLE_WAIT = timedelta(minutes=15)  # a 429 without its reset header
 PROBLEMS = "https://api.twitter.com/2/problems/"
-_URL = re.compile(r"https?://\S+")
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +199,14 @@ def comparable(text: str, *, trailing_media_link: bool = False) -> str:
     text = html.unescape(text or "")
     if trailing_media_link:
         text = re.sub(r"\s*https://t\.co/\S+\s*$", "", text)
-    return " ".join(_URL.sub("URL", text).split())
+    # X links URLs written without a scheme too (bib.example.fr): find them as
+    # `measure` does, so both sides read "URL".
+    pieces, position = [], 0
+    for url in textlib.extract_urls(text):
+        pieces += [text[position : url.start], "URL"]
+        position = url.end
+    pieces.append(text[position:])
+    return " ".join("".join(pieces).split())
 
 
 def credentials_from_token(token: dict, *, previous: dict | None = None) -> dict:

@@ -121,6 +121,13 @@ def test_find_after_a_dropped_answer_returns_the_post_and_no_second_one(fake_x, 
     assert client.find(x_account, PublishRequest(key="k3", text="Autre"), since=since) is None
 
 
+def test_find_sees_a_link_written_without_a_scheme(fake_x, x_account):
+    since = _now()
+    request = PublishRequest(key="k", text="Programme sur bib.example.fr/agenda !")
+    client.publish(x_account, request)
+    assert client.find(x_account, request, since=since) is not None
+
+
 def test_a_retry_refused_as_duplicate_is_the_earlier_attempt(fake_x, x_account):
     request = PublishRequest(key="k", text="Atelier numérique", created_at=_now())
     fake_x.inject(TWEETS, method="POST", mode="drop_after")
