@@ -170,7 +170,10 @@ def expiry_of(details: dict) -> datetime | None:
 
 
 def granted_targets(details: dict, scope: str) -> set[str] | None:
-    """The ids a scope was granted for (None: the whole account, no targets)."""
+    """The ids a scope was granted for (None: the whole account, no targets, or
+    unknown because the token could not be inspected)."""
+    if "granular_scopes" not in details:
+        return None
     for entry in details.get("granular_scopes") or []:
         if entry.get("scope") == scope:
             targets = entry.get("target_ids")

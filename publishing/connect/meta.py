@@ -15,6 +15,7 @@ expiry by `refresh_threads_token` (registered with publishing.expiry).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +40,8 @@ from publishing.connect import (
 )
 from publishing.expiry import expires_at_from_token
 from publishing.models import SocialAccount
+
+logger = logging.getLogger(__name__)
 
 # Refresh Threads tokens this long before they expire (they last 60 days and can be
 # refreshed once at least a day old).
@@ -143,7 +146,8 @@ class FacebookFlow(ConnectFlow):
         app = {"app_id": settings.META_APP_ID, "app_secret": settings.META_APP_SECRET}
         try:
             granted = meta_login.token_details(graph_url=graph_url, token=user_token, **app)
-        except NetworkError:
+        except NetworkError as exc:
+            logger.warning("Facebook: /debug_token refused (%s); no Instagram filtering", exc)
             granted = {}
         instagram_ids = meta_login.granted_targets(granted, "instagram_content_publish")
         user_expiry = expires_at_from_token(user)
