@@ -74,3 +74,30 @@ def test_administrator_connects_a_linkedin_page_picked_among_those_administered(
     account = SocialAccount.objects.get()
     assert (account.network, account.remote_id) == ("linkedin", "10001")
     assert account.credentials["access_token"] not in page.content()
+
+
+def test_administrator_connects_an_x_account_with_pkce(page, login, network, fake_x, settings):
+    settings.X_CLIENT_ID = fake_x.config.client_id
+    settings.X_CLIENT_SECRET = fake_x.config.client_secret
+    settings.X_OAUTH_URL = fake_x.url
+    settings.X_API_URL = fake_x.url
+    admin = member(network.a, Role.ADMINISTRATOR, username="admin-a")
+    login(admin)
+
+    page.goto("/settings/")
+    page.get_by_role("link", name="Comptes des réseaux").click()
+    page.get_by_role("link", name="Connecter X").click()
+    page.get_by_role("button", name="Connecter").click()
+
+    expect(page.get_by_role("listitem").filter(has_text="offline.access")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Continuer vers")).click()
+
+    expect(
+        page.get_by_role("heading", name="Annexe wants to access your X account")
+    ).to_be_visible()
+    page.get_by_role("button", name="Authorize app").click()
+
+    expect(page.get_by_text("Le compte Médiathèque de Lille est connecté.")).to_be_visible()
+    account = SocialAccount.objects.get()
+    assert (account.network, account.handle) == ("x", "@mediatheque_lille")
+    assert account.credentials["refresh_token"] not in page.content()
