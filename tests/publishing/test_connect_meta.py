@@ -137,6 +137,23 @@ def test_page_tokens_that_expire_are_tracked(client, admin, library, meta):
     assert timedelta(days=59) < expires - timezone.now() < timedelta(days=61)
 
 
+def test_administrators_are_reminded_before_a_page_token_expires(
+    client, admin, library, meta, mailoutbox
+):
+    meta.configure(page_token_never_expires=False)
+    lille = meta.ids()["pages"]["Médiathèque de Lille"]
+    back, _query = _facebook_dialog(client, client.post(connect_url("facebook")), pages=[lille])
+    client.post(back.url, {"remote_id": [lille]})
+    page = SocialAccount.objects.get(network="facebook")
+
+    # No refresher for Pages (Meta renews only through the dialog): reminders.
+    counts = expiry.expiry_check(now=expiry.token_expiry_get(page) - timedelta(days=13))
+
+    assert counts == {"refreshed": 0, "reminded": 1, "failed": 0, "needs_reconnect": 0}
+    page.refresh_from_db()
+    assert page.settings[expiry.REMINDERS_KEY] == [14]
+
+
 def test_reconnecting_a_page_keeps_the_account(client, admin, library, meta):
     lille = meta.ids()["pages"]["Médiathèque de Lille"]
     back, _ = _facebook_dialog(client, client.post(connect_url("facebook")), pages=[lille])

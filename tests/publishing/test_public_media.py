@@ -121,3 +121,18 @@ def test_head_is_allowed_and_post_is_not(publishing, client):
     (image,) = publish_request_for(publishing).images
     assert client.head(_path(image.url)).status_code == 200
     assert client.post(_path(image.url)).status_code == 405
+
+
+def test_the_instagram_variants_crop_choice_is_what_meta_downloads(publishing, client):
+    from posts.models import PostVariant
+
+    padded = publish_request_for(publishing).images[0]
+    PostVariant.objects.create(post=publishing.post, network="instagram", image_fit="crop")
+
+    cropped = publish_request_for(publishing).images[0]
+
+    assert cropped.url != padded.url
+    body = b"".join(client.get(_path(cropped.url)).streaming_content)
+    picture = Image.open(io.BytesIO(body))
+    assert picture.width / picture.height == pytest.approx(1.91, abs=0.01)
+    assert body != b"".join(client.get(_path(padded.url)).streaming_content)
