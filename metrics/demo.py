@@ -20,8 +20,17 @@ from django.utils import timezone
 
 from metrics.events import event_create, event_record_attendance
 from metrics.links import short_link_for
-from metrics.models import Click, Event, MetricRefresh, MetricSnapshot, SurveyAnswer
-from networks.sandbox import simulated_interactions
+from metrics.models import (
+    Click,
+    Colleague,
+    ColleagueKind,
+    ColleagueMatch,
+    Event,
+    MetricRefresh,
+    MetricSnapshot,
+    SurveyAnswer,
+)
+from networks.sandbox import COLLEAGUE_DOMAIN, simulated_interactions
 from posts.models import EditorialLine, Post, PostState, PostTarget
 from publishing.models import Publication, PublicationState, SocialAccount
 
@@ -61,6 +70,14 @@ def _sandbox(library) -> SocialAccount:
 
 
 def seed(ctx) -> None:
+    # The Sandbox's simulated colleagues live on this domain: listed, so new Sandbox
+    # posts are refreshed with their colleagues apart (metrics.audience).
+    Colleague.objects.get_or_create(
+        library=ctx.network,
+        match=ColleagueMatch.DOMAIN,
+        identifier=COLLEAGUE_DOMAIN,
+        defaults={"kind": ColleagueKind.STAFF, "label": "Collègues du bac à sable"},
+    )
     rng = random.Random(20261206)  # noqa: S311 - demo data
     lines = list(EditorialLine.objects.filter(library=ctx.network).order_by("position"))
     author = ctx.users["agent"]

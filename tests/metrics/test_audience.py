@@ -180,3 +180,23 @@ def test_engager_identifiers_are_purged_after_the_retention_and_counts_stay(
     snapshot = _refresh(old, MetricRefresh.objects.get(publication=old).next_refresh_at)
     assert (snapshot.likes, snapshot.colleague_likes, snapshot.public_likes) == (2, 1, 1)
     assert "favourited_by" not in " ".join(e.path for e in fake_mastodon.requests())
+
+
+def test_sandbox_colleagues_count_apart_once_their_domain_is_listed(network):
+    from networks.sandbox import COLLEAGUE_DOMAIN
+    from tests.factories import PostFactory
+    from tests.publishing.published import published
+
+    Colleague.objects.create(
+        library=network.head, match=ColleagueMatch.DOMAIN, identifier=COLLEAGUE_DOMAIN
+    )
+    account = SocialAccountFactory(library=network.a, network="sandbox")
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    publication = published(PostFactory(library=network.a), account, when=two_days_ago)
+    refresh_sweep(now=timezone.now(), send=lambda b: None)  # adopted
+    due = MetricRefresh.objects.get(publication=publication).next_refresh_at
+
+    snapshot = _refresh(publication, due)
+
+    assert snapshot.colleague_likes > 0 and snapshot.public_likes > 0
+    assert snapshot.colleague_likes + snapshot.public_likes == snapshot.likes
