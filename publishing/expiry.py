@@ -96,6 +96,17 @@ def expires_at_from_token(token: dict, *, now: datetime | None = None) -> dateti
     return None
 
 
+def token_expiry_shown(account: SocialAccount) -> dict | None:
+    """What the account page says about the authorisation's end: `{"expires_at",
+    "auto_refresh"}`, or None (no known expiry, or short-lived tokens renewed all
+    the time, which are nobody's concern)."""
+    expires_at = token_expiry_get(account)
+    refresher = REFRESHERS.get(account.network)
+    if expires_at is None or (refresher is not None and refresher.short_lived):
+        return None
+    return {"expires_at": expires_at, "auto_refresh": refresher is not None}
+
+
 # --- refreshers ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Refresher:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from libraries.models import Role
 from libraries.selectors import library_get_for_user
 from networks import get_network
-from publishing import account_selectors, account_services
+from publishing import account_selectors, account_services, expiry
 from publishing.connect import connectable_networks, get_flow
 
 
@@ -65,6 +65,7 @@ def account(request, pk: int):
             "network": get_network(account.network),
             "flow": get_flow(account.network),
             "feeds": feed_urls(request, account) if account.network == "website" else {},
+            "expiry": expiry.token_expiry_shown(account),
         },
     )
 

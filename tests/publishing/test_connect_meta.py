@@ -282,3 +282,19 @@ def test_a_revoked_threads_token_marks_the_account_to_reconnect(client, admin, l
     assert counts["needs_reconnect"] == 1
     account.refresh_from_db()
     assert account.status == AccountStatus.NEEDS_RECONNECT
+
+
+def test_the_account_page_says_until_when_the_authorisation_lasts(client, admin, meta):
+    _threads_dialog(client, client.post(connect_url("threads")))
+    threads = SocialAccount.objects.get(network="threads")
+    meta.configure(page_token_never_expires=False)
+    lille = meta.ids()["pages"]["Médiathèque de Lille"]
+    back, _ = _facebook_dialog(client, client.post(connect_url("facebook")), pages=[lille])
+    client.post(back.url, {"remote_id": [lille]})
+    page = SocialAccount.objects.get(network="facebook")
+
+    threads_page = client.get(reverse("publishing:account", args=[threads.pk])).content.decode()
+    facebook_page = client.get(reverse("publishing:account", args=[page.pk])).content.decode()
+
+    assert "Valable jusqu'au" in threads_page and "renouvelle d'elle-même" in threads_page
+    assert "reconnectez le compte avant cette date" in facebook_page
