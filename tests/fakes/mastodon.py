@@ -119,6 +119,7 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, MastodonControlsMi
         status_rate_limit: int = 300,
         status_rate_window: float = 10_800,
         idempotency_ttl: float = 3600,
+        batch_lookup: bool = True,
     ) -> None:
         self.title = title
         self.version = version
@@ -126,6 +127,9 @@ class FakeMastodon(MastodonOAuthMixin, MastodonStatusesMixin, MastodonControlsMi
         self.default_display_name = display_name
         self.media_processing_seconds = media_processing_seconds
         self.idempotency_ttl = idempotency_ttl
+        # GET /api/v1/statuses?id[]= exists since Mastodon 4.3; False: an older server
+        # (no such route: 404).
+        self.batch_lookup = batch_lookup
         self.instance_config: dict[str, Any] = {
             "statuses": {
                 "max_characters": max_characters,

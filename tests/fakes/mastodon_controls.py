@@ -144,7 +144,12 @@ class MastodonControlsMixin:
                     self.instance_config["statuses"][key] = value
                 elif key in self.instance_config["media_attachments"]:
                     self.instance_config["media_attachments"][key] = value
-                elif key in ("media_processing_seconds", "idempotency_ttl", "title"):
+                elif key in (
+                    "media_processing_seconds",
+                    "idempotency_ttl",
+                    "title",
+                    "batch_lookup",
+                ):
                     setattr(self, key, value)
                 else:
                     raise KeyError(f"unknown option {key!r}")

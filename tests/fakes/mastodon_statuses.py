@@ -317,6 +317,8 @@ class MastodonStatusesMixin:
     def list_statuses(
         self: FakeMastodon, request: FakeRequest, token: Token | None
     ) -> FakeResponse:
+        if not self.batch_lookup:
+            return json_response(NOT_FOUND, 404)
         ids = list(dict.fromkeys(str(i) for i in request.arg_list("id")))
         if len(ids) > STATUSES_INDEX_LIMIT:
             return json_response({"error": "Mastodon::ValidationError"}, 422)

@@ -147,7 +147,7 @@ def test_mastodon_without_the_batch_lookup_is_asked_one_status_at_a_time(
     publications = [publish_on(mastodon_account) for _ in range(3)]
     fake_mastodon.set_counts(publications[1].remote_id, favourites=7, reblogs=0, replies=1)
     # An older server: no GET /api/v1/statuses (404), statuses one by one instead.
-    fake_mastodon.inject("/api/v1/statuses", method="GET", status=404, times=None)
+    fake_mastodon.configure(batch_lookup=False)
     fake_mastodon.journal.clear()
     due = max(p.metric_refresh.next_refresh_at for p in publications)
 
