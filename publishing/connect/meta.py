@@ -15,6 +15,7 @@ expiry by `refresh_threads_token` (registered with publishing.expiry).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -254,12 +255,8 @@ class ThreadsFlow(ConnectFlow):
         )
         details = details_from_info(info, credentials=credentials)
         return Connected(
-            AccountDetails(
-                **{
-                    **details.__dict__,
-                    "server_url": server_url,
-                    "expires_at": _iso(expires_at_from_token(token)),
-                }
+            dataclasses.replace(
+                details, server_url=server_url, expires_at=_iso(expires_at_from_token(token))
             )
         )
 
