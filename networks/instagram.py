@@ -130,6 +130,9 @@ class InstagramClient(NetworkClient):
             raise PermanentError("Instagram : les photos n'ont pas d'adresse publique.")
         self._check_quota(account)
         carousel = len(request.images) > 1
+        # Every container first, then the waits: Meta downloads and processes them
+        # meanwhile, so a carousel takes about as long as its slowest image (and
+        # stays well within the publication's lease).
         children = [
             self._container(
                 account,
@@ -138,9 +141,12 @@ class InstagramClient(NetworkClient):
                     **({"alt_text": image.alt_text} if image.alt_text else {}),
                     **({"is_carousel_item": "true"} if carousel else {"caption": request.text}),
                 },
+                wait=False,
             )
             for image in request.images
         ]
+        for child in children:
+            self._wait(account, child)
         if carousel:
             creation_id = self._container(
                 account,
@@ -161,7 +167,7 @@ class InstagramClient(NetworkClient):
         media_id = str(response.json()["id"])
         return self._media(account, media_id, container_id=creation_id)
 
-    def _container(self, account: Account, fields: dict[str, str]) -> str:
+    def _container(self, account: Account, fields: dict[str, str], *, wait: bool = True) -> str:
         response = _http.request(
             "POST",
             f"{graph.graph_base(account)}/{account.remote_id}/media",
@@ -170,12 +176,16 @@ class InstagramClient(NetworkClient):
             data=fields,
         )
         container_id = str(response.json()["id"])
+        if wait:
+            self._wait(account, container_id)
+        return container_id
+
+    def _wait(self, account: Account, container_id: str) -> None:
         graph.wait_until_finished(
             lambda: self._status(account, container_id),
             network="Instagram",
             delays=self.poll_delays,
         )
-        return container_id
 
     def _status(self, account: Account, container_id: str) -> tuple[str, str]:
         response = _http.request(

@@ -124,13 +124,17 @@ class ThreadsClient(NetworkClient):
                 account, {"media_type": "IMAGE", "text": request.text, **_image_fields(images[0])}
             )
         else:
+            # Every item first, then the waits (see InstagramClient.publish).
             children = [
                 self._container(
                     account,
                     {"media_type": "IMAGE", "is_carousel_item": "true", **_image_fields(image)},
+                    wait=False,
                 )
                 for image in images
             ]
+            for child in children:
+                self._wait(account, child)
             creation_id = self._container(
                 account,
                 {"media_type": "CAROUSEL", "children": ",".join(children), "text": request.text},
@@ -151,7 +155,7 @@ class ThreadsClient(NetworkClient):
             ) from exc
         return self._post(account, str(response.json()["id"]), container_id=creation_id)
 
-    def _container(self, account: Account, fields: dict[str, str]) -> str:
+    def _container(self, account: Account, fields: dict[str, str], *, wait: bool = True) -> str:
         response = _http.request(
             "POST",
             f"{threads_base(account.server_url)}/{account.remote_id}/threads",
@@ -160,10 +164,14 @@ class ThreadsClient(NetworkClient):
             data=fields,
         )
         container_id = str(response.json()["id"])
+        if wait:
+            self._wait(account, container_id)
+        return container_id
+
+    def _wait(self, account: Account, container_id: str) -> None:
         graph.wait_until_finished(
             lambda: self._status(account, container_id), network="Threads", delays=self.poll_delays
         )
-        return container_id
 
     def _status(self, account: Account, container_id: str) -> tuple[str, str]:
         response = _http.request(

@@ -85,6 +85,23 @@ def test_several_images_make_a_carousel_with_each_alt_text(
     assert media["id"] == post.remote_id
 
 
+def test_a_carousels_containers_are_all_made_before_waiting_for_them(
+    fake_graph, fake_media_host, account, client
+):
+    fake_graph.configure(ig_processing_polls=2)
+    images = tuple(_image(fake_media_host, f"w{n}") for n in range(3))
+
+    client.publish(account, PublishRequest(key="k", text="Trois photos", images=images))
+
+    calls = [
+        (entry.method, entry.path.rsplit("/", 1)[-1])
+        for entry in fake_graph.requests()
+        if entry.path.endswith("/media") or "/17890" in entry.path
+    ]
+    first_poll = next(i for i, (method, _) in enumerate(calls) if method == "GET")
+    assert [method for method, _ in calls[:first_poll]] == ["POST"] * 3
+
+
 def test_a_post_without_photo_is_refused_before_any_call(fake_graph, account, client):
     with pytest.raises(PermanentError):
         client.publish(account, PublishRequest(key="k", text="Texte seul"))
