@@ -171,3 +171,19 @@ def test_a_container_meta_refuses_fails_with_metas_words(approve, cast, fake_gra
     publication = Publication.objects.get(post=post)
     assert "2207052" in publication.error_message
     assert not fake_graph.ig_posts()
+
+
+def test_two_photos_make_an_instagram_carousel_each_within_the_ratios(approve, cast, fake_graph):
+    account = instagram_account_on(fake_graph, cast.net.a)
+    photos = [_photo(cast, 800, 1600, alt="Un escalier"), _photo(cast, 2000, 500, alt="Une frise")]
+    post = approve([account], media=photos)
+
+    assert set(_run(now=post.scheduled_at).values()) == {S.PUBLISHED}
+
+    (album,) = fake_graph.ig_posts()
+    assert album["media_type"] == "CAROUSEL_ALBUM"
+    assert album["alt_texts"] == ["Un escalier", "Une frise"]
+    containers = {c["id"]: c for c in fake_graph.state()["containers"]}
+    for child in containers[album["container_id"]]["children"]:
+        image = containers[child]["image"]
+        assert 0.8 <= image["width"] / image["height"] <= 1.91
