@@ -12,8 +12,11 @@ from validation.signals import post_state_changed
 @receiver(post_state_changed, dispatch_uid="publishing-follow-post-state")
 def _follow_post_state(sender, *, post, from_state, to_state, **kwargs):
     from publishing.services import publications_sync
+    from publishing.services.lifecycle import POST_STATES_PUBLICATIONS_FOLLOW
 
-    publications_sync(post=post)
+    # publishing, published, failed: moves the engine itself made; nothing to follow.
+    if to_state in POST_STATES_PUBLICATIONS_FOLLOW:
+        publications_sync(post=post)
 
 
 @receiver(post_rescheduled, dispatch_uid="publishing-follow-post-date")

@@ -39,6 +39,11 @@ _STOPPED = {
 }
 
 
+# The post states publications_sync acts on (approved: ensure them; stopped: cancel;
+# missed: mark missed); in any other state it changes nothing.
+POST_STATES_PUBLICATIONS_FOLLOW = frozenset({PostState.APPROVED, PostState.MISSED, *_STOPPED})
+
+
 def target_accounts(post: Post) -> list[SocialAccount]:
     """The accounts a post goes to: each target's account; a target naming only a
     network uses the library's account on it when there is exactly one (its own, or
@@ -149,13 +154,17 @@ def post_follow_publications(*, post_id: int, by=None) -> None:
     `published` when all are, `failed` when one failed and none is still on its way."""
     from validation.services import post_mark_failed, post_mark_published
 
+    publications = Publication.objects.filter(post_id=post_id, kind=PublicationKind.POST).exclude(
+        state__in=[S.CANCELLED, S.MISSED]
+    )
+    # A first look without locking the post: while one of them is still on its way,
+    # there is nothing to do. Each caller looks after committing its own change, so
+    # the last publication to settle sees all the others settled.
+    if set(publications.values_list("state", flat=True)) & IN_PROGRESS:
+        return
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post_id)
-        rows = list(
-            Publication.objects.filter(post_id=post_id, kind=PublicationKind.POST)
-            .exclude(state__in=[S.CANCELLED, S.MISSED])
-            .values_list("state", "error_message")
-        )
+        rows = list(publications.values_list("state", "error_message"))
         states = {state for state, _message in rows}
         if not states or post.state not in {
             PostState.APPROVED,

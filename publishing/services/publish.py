@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +49,7 @@ from publishing.services import notices
 from publishing.services.lifecycle import post_follow_publications
 from publishing.services.pause import paused_library_ids
 from publishing.services.render import client_account, publish_request_for, remote_of
-from publishing.services.transitions import publication_move
+from publishing.services.transitions import publication_claim, publication_move
 from validation.errors import ContentNotApproved, ValidationFlowError
 
 logger = logging.getLogger(__name__)
@@ -73,34 +72,33 @@ def backoff_seconds(attempts: int) -> float:
 
 
 def _claim(publication_id: int, now: dt.datetime) -> Publication | None:
+    """queued → publishing with a lease, in one locked read; the key the network will
+    see is chosen here, once, before the first request (every retry reuses it)."""
     lease = now + dt.timedelta(seconds=settings.PUBLISHING_LEASE_SECONDS)
-    claimed = publication_move(
+
+    def fields(publication: Publication) -> dict:
+        values = {
+            "lease_expires_at": lease,
+            "attempts": publication.attempts + 1,
+            "first_attempt_at": publication.first_attempt_at or now,
+        }
+        if not publication.key:
+            values["key"] = _new_key(publication, now)
+        return values
+
+    return publication_claim(
         publication_id=publication_id,
-        from_states={S.QUEUED},
+        from_state=S.QUEUED,
         to_state=S.PUBLISHING,
-        lease_expires_at=lease,
-        attempts=F("attempts") + 1,
-        first_attempt_at=Coalesce(F("first_attempt_at"), now),
-    )
-    if not claimed:
-        return None
-    return (
-        Publication.objects.select_related("post", "post__library", "account", "source")
-        .filter(pk=publication_id)
-        .first()
+        related=("post", "post__library", "account", "source"),
+        fields=fields,
     )
 
 
-def _store_key(publication: Publication, now: dt.datetime) -> None:
-    """Choose the key once, before the first request; every retry reuses it."""
-    if publication.key:
-        return
+def _new_key(publication: Publication, now: dt.datetime) -> str:
     if publication.kind == PublicationKind.EMAIL:
-        key = str(publication.uuid)
-    else:
-        key = get_network(publication.network).client().new_key(str(publication.uuid), now)
-    Publication.objects.filter(pk=publication.pk, key="").update(key=key)
-    publication.key = Publication.objects.values_list("key", flat=True).get(pk=publication.pk)
+        return str(publication.uuid)
+    return get_network(publication.network).client().new_key(str(publication.uuid), now)
 
 
 def _check_before_sending(publication: Publication) -> None:
@@ -120,6 +118,10 @@ def _check_before_sending(publication: Publication) -> None:
         source = publication.source
         if source is None or source.state != S.PUBLISHED or source.remote_deleted_at:
             raise _Stop(S.CANCELLED, "source", _("La publication relayée n'est plus en ligne."))
+        return
+    if post.state == PostState.PUBLISHING:
+        # Another of its publications started it (read under this claim): the content
+        # was checked then, and post_mark_publishing would change nothing.
         return
     try:
         post_mark_publishing(post=post)
@@ -198,6 +200,7 @@ def _send_email(publication: Publication) -> RemotePost:
 def _published(publication: Publication, remote: RemotePost, now: dt.datetime) -> bool:
     return publication_move(
         publication_id=publication.pk,
+        instance=publication,
         # Also from unknown/queued: a lease that expired while the network answered.
         from_states={S.PUBLISHING, S.UNKNOWN, S.QUEUED},
         to_state=S.PUBLISHED,
@@ -225,6 +228,7 @@ def _settle(
 ) -> None:
     publication_move(
         publication_id=publication.pk,
+        instance=publication,
         from_states={S.PUBLISHING},
         to_state=to_state,
         lease_expires_at=None,
@@ -243,7 +247,6 @@ def publication_publish(*, publication_id: int, now: dt.datetime | None = None) 
     publication = _claim(publication_id, now)
     if publication is None:
         return "skipped"
-    _store_key(publication, now)
     outcome = _attempt(publication, now)
     if publication.kind == PublicationKind.POST:
         post_follow_publications(post_id=publication.post_id)
