@@ -9,12 +9,26 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("annexe")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender=None, task=None, **kwargs) -> None:
+    """Around each task, what Django does around each request: close the connections
+    that are broken or older than CONN_MAX_AGE, keep the others (settings:
+    CELERY_DB_REUSE_MAX). SQLite's CONN_MAX_AGE is 0: closed after every task."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 def ensure_broker_folders() -> None:

@@ -184,6 +184,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes every database connection before and after each task
+# unless DB_REUSE_MAX is set: with PostgreSQL that is a new server process per task
+# (bench/dispatch.py). config/celery.py closes them like Django does after a request
+# instead (CONN_MAX_AGE, CONN_HEALTH_CHECKS), so the fixup's own closing is put off.
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
