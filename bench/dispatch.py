@@ -56,11 +56,23 @@ def _workers(env):
             subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
                  "--pool=threads", f"--concurrency={THREADS}", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat", "--purge", "-n", f"bench{index}@%h"],
+                 "--without-mingle", "--without-heartbeat", "-n", f"bench{index}@%h"],
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
         )  # fmt: skip
     return procs
+
+
+def _wait_for_workers(timeout: float = 180) -> None:
+    """Until every worker answers a ping (a loaded machine may take half a minute to
+    start them; a fixed sleep let the first messages go out before anyone listened)."""
+    from config.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(app.control.ping(timeout=1.0)) >= WORKERS:
+            return
+    raise RuntimeError("the workers did not start")
 
 
 def _setup(fakes, posts: int, spread: float, lead: float):
@@ -164,12 +176,14 @@ def main() -> None:
     from django.db import connection
 
     from bench._common import machine
+    from config.celery import app
 
     fakes_proc, fakes = _fakes()
     env = dict(os.environ)
+    app.control.purge()  # messages of an earlier, interrupted run
     workers = _workers(env)
     try:
-        time.sleep(6)  # workers ready
+        _wait_for_workers()
         ideal = WORKERS * THREADS / LATENCY
         print(f"machine: {machine()}; database: {connection.vendor}; workers: {WORKERS} × "
               f"{THREADS} threads; fake latency {LATENCY * 1000:.0f} ms")  # fmt: skip
