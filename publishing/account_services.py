@@ -166,6 +166,13 @@ def _set_settings(account: SocialAccount, **values: Any) -> None:
     account.save(update_fields=["settings", "updated_at"])
 
 
+def account_publishing_settings_set(*, account: SocialAccount, by, **values: str) -> None:
+    """Language, visibility…: what every later post through this account carries
+    (publishing.account_forms says which networks have which)."""
+    _set_settings(account, **values)
+    logger.info("account publishing settings: %s %s by user %s", account.network, account.pk, by.pk)
+
+
 def account_disconnect(*, account: SocialAccount, by) -> str:
     """Give the access back where the network allows it, forget the credentials, keep
     the account (its publications and metrics) as disabled. Returns a warning when the

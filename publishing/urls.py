@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", accounts.accounts, name="accounts"),
     path("accounts/<int:pk>/", accounts.account, name="account"),
     path("accounts/<int:pk>/test/", accounts.account_test, name="account_test"),
+    path("accounts/<int:pk>/settings/", accounts.account_settings, name="account_settings"),
     path("accounts/<int:pk>/disconnect/", accounts.account_disconnect, name="account_disconnect"),
     path(
         "accounts/<int:pk>/feed-token/",

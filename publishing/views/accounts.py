@@ -14,6 +14,7 @@ from libraries.models import Role
 from libraries.selectors import library_get_for_user
 from networks import get_network
 from publishing import account_selectors, account_services, expiry
+from publishing.account_forms import AccountPublishingForm, has_publishing_settings
 from publishing.connect import connectable_networks, get_flow
 
 
@@ -66,8 +67,26 @@ def account(request, pk: int):
             "flow": get_flow(account.network),
             "feeds": feed_urls(request, account) if account.network == "website" else {},
             "expiry": expiry.token_expiry_shown(account),
+            "settings_form": AccountPublishingForm.for_account(account)
+            if has_publishing_settings(account.network)
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def account_settings(request, pk: int):
+    account = account_selectors.account_get_for_admin(user=request.user, pk=pk)
+    form = AccountPublishingForm.for_account(account, data=request.POST)
+    if has_publishing_settings(account.network) and form.is_valid():
+        account_services.account_publishing_settings_set(
+            account=account, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Les réglages de publication sont enregistrés."))
+    else:
+        messages.error(request, _("Ces réglages n'ont pas été enregistrés."))
+    return redirect("publishing:account", pk=account.pk)
 
 
 @login_required
