@@ -3,7 +3,9 @@
 Seeds 5,000 posts in one month across 12 branches of a network, then measures,
 for a network administrator who sees all of them:
   - SQL queries of one request (must not depend on the number of posts);
-  - server time p50/p95 over 50 requests (target p95 < 150 ms);
+  - server time p50/p95 over 50 requests (target p95 < 150 ms), and the process's CPU
+    time per request (on SQLite the database works in this process too): on a machine
+    shared with other work, wall time measures the neighbours as much as the code;
 and the same with 50 posts, to print the ratio.
 
 Runs in-process with Django's test client against its own throwaway database:
@@ -157,16 +159,20 @@ def measure(client, url: str) -> dict:
     assert response.status_code == 200, response.status_code
     # Read now: the next request's request_started signal empties the query log.
     query_count = len(queries)
-    timings = []
+    timings, cpu = [], []
     for _ in range(REQUESTS):
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         timings.append((time.perf_counter() - begin) * 1000)
+        cpu.append((time.process_time() - begin_cpu) * 1000)
     timings.sort()
+    cpu.sort()
     return {
         "queries": query_count,
         "p50": statistics.median(timings),
         "p95": timings[int(len(timings) * 0.95) - 1],
+        "cpu_p50": statistics.median(cpu),
+        "cpu_p95": cpu[int(len(cpu) * 0.95) - 1],
         "bytes": len(response.content),
     }
 
@@ -187,7 +193,8 @@ def report(label: str, small: dict, large: dict) -> None:
     for posts, figures in ((SMALL, small), (LARGE, large)):
         print(
             f"  {posts:>5} posts: {figures['queries']:>3} queries, p50 {figures['p50']:7.1f} ms, "
-            f"p95 {figures['p95']:7.1f} ms, {figures['bytes'] / 1024:8.1f} KiB"
+            f"p95 {figures['p95']:7.1f} ms (CPU p50 {figures['cpu_p50']:6.1f} ms, "
+            f"p95 {figures['cpu_p95']:6.1f} ms), {figures['bytes'] / 1024:8.1f} KiB"
         )
     print(
         f"  ratio {LARGE}/{SMALL}: queries ×{large['queries'] / small['queries']:.2f}, "
@@ -223,7 +230,9 @@ def main() -> int:
         f"(events {small['events']['queries']}→{large['events']['queries']}, "
         f"month {small['month']['queries']}→{large['month']['queries']}); "
         f"p95 with {LARGE} posts: events {large['events']['p95']:.0f} ms, "
-        f"month page {large['month']['p95']:.0f} ms (target < {TARGET_P95_MS} ms)"
+        f"month page {large['month']['p95']:.0f} ms (target < {TARGET_P95_MS} ms); "
+        f"CPU p95: events {large['events']['cpu_p95']:.0f} ms, "
+        f"month page {large['month']['cpu_p95']:.0f} ms"
     )
     return 0 if constant else 1
 

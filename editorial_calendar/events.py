@@ -35,6 +35,7 @@ def post_events(
     badges: dict[tuple, list] = {}
     refusals: dict[tuple, str | None] = {}
     events = []
+    user_id = user.pk  # request.user is a lazy object: read it once, not per post
     for row in rows:
         colour = row.line_colour or DEFAULT_LINE_COLOUR
         if colour not in text_colours:
@@ -46,7 +47,7 @@ def post_events(
                 for network, _account_id, account in targets
             ]
         # The reason depends only on these three: compute it once per combination.
-        key = (row.library_id, row.author_id == user.pk, row.state)
+        key = (row.library_id, row.author_id == user_id, row.state)
         if key not in refusals:
             refusals[key] = move_refusal(
                 access, user, library_id=row.library_id, author_id=row.author_id, state=row.state
@@ -56,7 +57,11 @@ def post_events(
             {
                 "id": f"post-{row.id}",
                 "title": row.title,
-                "start": wall_iso(row.scheduled_at, tz),
+                "start": (
+                    row.local.isoformat(timespec="seconds")[:19]
+                    if row.local is not None and row.local.tzinfo == tz
+                    else wall_iso(row.scheduled_at, tz)
+                ),
                 "color": colour,
                 "textColor": text_colours[colour],
                 "classNames": [f"state-{row.state}"],

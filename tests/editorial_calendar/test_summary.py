@@ -7,17 +7,19 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from editorial_calendar.models import DailyCap, MixTarget
+from editorial_calendar.queue import Channel
 from editorial_calendar.selectors import (
     CalendarFilters,
     CalendarScope,
     caps_and_gaps,
+    channel_day_counts,
     mix_summary,
     mix_targets_for,
     occurrences,
 )
 from editorial_calendar.services import mix_targets_set
 from libraries.models import Role
-from tests.editorial_calendar.conftest import paris
+from tests.editorial_calendar.conftest import PARIS, paris
 from tests.factories import (
     EditorialLineFactory,
     NotableDateFactory,
@@ -120,6 +122,36 @@ def test_days_over_a_cap_are_warned_about(network):
 
     assert [(w.day, w.count, w.cap) for w in warnings] == [(dt.date(2026, 3, 10), 3, 2)]
     assert "@mediatheque" in warnings[0].label
+
+
+def test_posts_are_counted_on_their_local_day_around_the_dst_change(network):
+    # Paris goes to UTC+2 on Sunday 29 March 2026 at 02:00.
+    account = SocialAccountFactory(library=network.a, network="mastodon")
+    for when in [
+        paris(2026, 3, 28, 0, 30),  # 23:30 UTC on the 27th
+        paris(2026, 3, 28, 23, 59),
+        paris(2026, 3, 29, 0, 30),  # 23:30 UTC on the 28th
+        paris(2026, 3, 29, 23, 30),  # 21:30 UTC
+        paris(2026, 3, 30, 0, 15),  # 22:15 UTC on the 29th
+    ]:
+        post = PostFactory(library=network.a, scheduled_at=when)
+        PostTargetFactory(post=post, network="mastodon", account=account)
+        PostTargetFactory(post=post, network="bluesky")
+    dropped = PostFactory(library=network.a, state="cancelled", scheduled_at=paris(2026, 3, 28, 9))
+    PostTargetFactory(post=dropped, network="mastodon", account=account)
+
+    counts = channel_day_counts(
+        library_ids=[network.a.id],
+        start=paris(2026, 3, 28, 0, 0),
+        end=paris(2026, 3, 30, 0, 0),
+        tz=PARIS,
+    )
+
+    assert dict(counts[Channel("mastodon", account.pk)]) == {
+        dt.date(2026, 3, 28): 2,
+        dt.date(2026, 3, 29): 2,
+    }
+    assert sum(counts[Channel("bluesky", None, network.a.id)].values()) == 4
 
 
 def test_weeks_without_a_post_on_an_account_are_gaps(network):
