@@ -183,20 +183,18 @@ class GoogleBusinessClient(NetworkClient):
     ) -> RemotePost | None:
         """The location's posts since the first attempt, newest first, whose summary
         (whitespace aside), kind and event title match: Google has no idempotency key.
-        A REJECTED post does not count (it is not shown; sending again is what the
-        person wants once the text is fixed)."""
+        An earlier attempt Google REJECTED is a refusal (PermanentError): sending the
+        same text again would only be rejected again."""
         wanted = local_post(request)
         title = (wanted.get("event") or {}).get("title")
         for post in self._posts(account, since=since - FIND_SLACK):
-            if post.get("state") == "REJECTED":
-                continue
             if _comparable(post.get("summary") or "") != _comparable(wanted["summary"]):
                 continue
             if (post.get("topicType") or "STANDARD") != wanted["topicType"]:
                 continue
             if title is not None and (post.get("event") or {}).get("title") != title:
                 continue
-            return _remote(post)
+            return _remote(self._settled(account, post))
         return None
 
     def _posts(self, account: Account, *, since: datetime) -> Iterator[dict[str, Any]]:

@@ -237,7 +237,7 @@ def test_a_dropped_answer_is_ambiguous_and_find_returns_the_post(google, locatio
     assert client.find(location, as_event, since=since) is None
 
 
-def test_find_ignores_older_and_rejected_posts(google, location):
+def test_find_ignores_older_posts_and_reports_a_rejected_one(google, location):
     client.publish(location, PublishRequest(key="k", text="Heure du conte"))
     with pytest.raises(PermanentError):
         client.publish(location, PublishRequest(key="k2", text="Appelez le 03 20 12 34 56"))
@@ -246,7 +246,8 @@ def test_find_ignores_older_and_rejected_posts(google, location):
     again = PublishRequest(key="k", text="Heure du conte")
     assert client.find(location, again, since=later) is None
     rejected = PublishRequest(key="k2", text="Appelez le 03 20 12 34 56")
-    assert client.find(location, rejected, since=datetime.now(UTC) - timedelta(hours=1)) is None
+    with pytest.raises(PermanentError, match="REJECTED"):  # refused, not to be sent again
+        client.find(location, rejected, since=datetime.now(UTC) - timedelta(hours=1))
 
 
 def test_delete_and_deleting_again_is_fine(google, location):
