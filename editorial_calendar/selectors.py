@@ -152,7 +152,7 @@ def filtered_posts(
     return posts
 
 
-# The date is read as text and parsed by `_utc` (datetime.fromisoformat): SQLite's and
+# The date is read as text and parsed with datetime.fromisoformat: SQLite's and
 # Django's converters (parse_datetime, make_aware and a settings lookup per value) were
 # a fifth of the events endpoint's time with 5,000 posts (bench/calendar.py).
 POST_FIELDS = (
@@ -197,14 +197,6 @@ class PostRow:
         return str(PostState(self.state).label)
 
 
-def _utc(value: str | dt.datetime) -> dt.datetime:
-    """A date read raw: a datetime (PostgreSQL) or the text SQLite stores, in UTC."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
 def calendar_posts(
     *, scope: CalendarScope, start: dt.datetime, end: dt.datetime, filters: CalendarFilters
 ) -> list[PostRow]:
@@ -212,23 +204,25 @@ def calendar_posts(
     posts = filtered_posts(scope=scope, start=start, end=end, filters=filters)
     tz = scope.tz
     rows = {}
+    parse, utc = dt.datetime.fromisoformat, dt.UTC
     for values in posts.order_by("scheduled_at", "id").values_list(*POST_FIELDS):
         row = PostRow(*values)
-        row.scheduled_at = _utc(row.scheduled_at)
-        row.local = row.scheduled_at.astimezone(tz)
+        when = row.scheduled_at  # text (SQLite, PostgreSQL) or a datetime
+        if isinstance(when, str):
+            when = parse(when)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=utc)
+        row.scheduled_at, row.local = when, when.astimezone(tz)
         rows[row.id] = row
     if rows:
         targets = (
             PostTarget.objects.filter(post_id__in=posts.values("id"))
-            .order_by()  # a post has a few targets: sorted below, not 10,000 rows in SQL
+            .order_by("network", "account_id")
             .values_list("post_id", "network", "account_id", "account__display_name")
         )
         for post_id, network, account_id, account_name in targets:
             if post_id in rows:
                 rows[post_id].targets.append((network, account_id, account_name))
-        for row in rows.values():
-            if len(row.targets) > 1:
-                row.targets.sort(key=lambda target: (target[0], target[1] or 0))
     return list(rows.values())
 
 
