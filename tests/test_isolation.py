@@ -98,6 +98,12 @@ def _relay_of_b(net) -> dict:
     return {"pk": relay.pk}
 
 
+def _colleague_of_b(net) -> dict:
+    from metrics.models import Colleague
+
+    return {"pk": Colleague.objects.create(library=net.b, identifier="x@y.example").pk}
+
+
 # url name -> (methods to try, builder(network) -> kwargs)
 ISOLATION_CASES = {
     "validation:review": (("get",), _post_of_b),
@@ -160,6 +166,7 @@ ISOLATION_CASES = {
     "publishing:relay_rule_delete": (("post",), _relay_rule_of_b),
     "publishing:relay_partner_delete": (("post",), _relay_partner_of_b),
     "publishing:relay_cancel": (("post",), _relay_of_b),
+    "metrics:colleague_delete": (("post",), _colleague_of_b),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check
