@@ -141,6 +141,7 @@ def audience_update(
             post,
             kind=kind,
             known=None if full else (lambda key, known=known: engager_hash(key) in known),
+            total=total,
         )
         seen = {}
         for engager in engagers:

@@ -395,6 +395,7 @@ class BlueskyClient(NetworkClient):
         kind: EngagementKind,
         known=None,
         max_pages: int = 20,
+        total: int | None = None,
     ) -> list[Engager]:
         """getLikes / getRepostedBy, newest first, following the cursor."""
         nsid, key = (
@@ -410,6 +411,7 @@ class BlueskyClient(NetworkClient):
             page = [_engager(item.get("actor", item)) for item in items]
             engagers += page
             seen = known is not None and any(known(e.key) for e in page)
+            seen = seen or (total is not None and len(engagers) >= total)
             if seen or not page or not body.get("cursor"):
                 break
             params = {**params, "cursor": body["cursor"]}

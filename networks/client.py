@@ -286,10 +286,12 @@ class NetworkClient:
         kind: EngagementKind,
         known: Callable[[str], bool] | None = None,
         max_pages: int = 20,
+        total: int | None = None,
     ) -> list[Engager]:
         """Who liked (`kind="like"`) or shared the post, newest first. With `known`,
         the walk stops after the page holding the first engager whose key is known
-        (everything older was seen by an earlier walk)."""
+        (everything older was seen by an earlier walk); with `total` (the count just
+        read), once that many are listed (no request for an empty last page)."""
         raise NotImplementedError
 
 

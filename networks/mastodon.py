@@ -420,6 +420,7 @@ class MastodonClient(NetworkClient):
         kind: EngagementKind,
         known=None,
         max_pages: int = 20,
+        total: int | None = None,
     ) -> list[Engager]:
         """favourited_by / reblogged_by, newest first, following the `Link: rel="next"`
         header (on the same server only). Remote interactions the server never
@@ -436,6 +437,7 @@ class MastodonClient(NetworkClient):
             engagers += page
             following = (response.links.get("next") or {}).get("url", "")
             seen = known is not None and any(known(e.key) for e in page)
+            seen = seen or (total is not None and len(engagers) >= total)
             if seen or not page or not following:
                 break
             if urlsplit(following)[:2] != origin[:2]:

@@ -152,7 +152,14 @@ class SandboxClient(NetworkClient):
         }
 
     def fetch_engagers(
-        self, account: Account, post: RemotePost, *, kind, known=None, max_pages: int = 20
+        self,
+        account: Account,
+        post: RemotePost,
+        *,
+        kind,
+        known=None,
+        max_pages: int = 20,
+        total: int | None = None,
     ) -> list[Engager]:
         now = datetime.now(UTC)
         wanted = "like" if kind == "like" else "share"
