@@ -1,6 +1,7 @@
 """Benchmark of the editorial calendar: the events endpoint and the month page.
 
-Seeds 5,000 posts in one month across 12 branches of a network, then measures,
+Seeds 5,000 posts in one month across 12 branches of a network (each to its branch's
+Mastodon account and to Bluesky without an account), then measures,
 for a network administrator who sees all of them:
   - SQL queries of one request (must not depend on the number of posts);
   - server time p50/p95 over 50 requests (target p95 < 150 ms), and the process's CPU
@@ -125,10 +126,38 @@ def add_posts(branches, admin, lines, count: int, offset: int) -> None:
         ],
         batch_size=1000,
     )
+    # Each post goes to its branch's Mastodon account and to Bluesky (no account yet).
+    accounts = _accounts(branches)
     PostTarget.objects.bulk_create(
-        [PostTarget(post=p, network=n) for p in posts for n in ("mastodon", "bluesky")],
+        [
+            target
+            for p in posts
+            for target in (
+                PostTarget(post=p, network="mastodon", account=accounts[p.library_id]),
+                PostTarget(post=p, network="bluesky"),
+            )
+        ],
         batch_size=2000,
     )
+
+
+def _accounts(branches) -> dict:
+    from publishing.models import SocialAccount
+
+    return {
+        branch.pk: SocialAccount.objects.get_or_create(
+            library=branch,
+            network="mastodon",
+            remote_id=f"bench-{branch.pk}",
+            defaults={
+                "display_name": f"{branch.name} (Mastodon)",
+                "handle": f"@bench{branch.pk}@mastodon.example",
+                "server_url": "https://mastodon.example",
+                "credentials": {"access_token": "bench"},
+            },
+        )[0]
+        for branch in branches
+    }
 
 
 def seed_calendar(head, branches) -> None:
