@@ -1,10 +1,12 @@
 """What the dashboard (`/metrics/`), its CSV export and the monthly report show.
 
 Everything is computed from publications published in the period (in the libraries the
-user sees) and their latest snapshot (`MetricRefresh.latest`, kept by metrics.refresh),
-so each figure is one grouped SQL query: the number of queries does not grow with the
-number of posts. Engagement over time and the weekday × hour map place each
-publication's engagement at the time it was published ("what posting then brought").
+user sees) and their latest snapshot (`MetricRefresh.latest`, kept by metrics.refresh):
+one query reads those rows and every breakdown (network, account, line, time, weekday ×
+hour, top posts) is summed from it; clicks, the previous period and events take a few
+more. The number of queries does not grow with the number of posts. Engagement over
+time and the weekday × hour map place each publication's engagement at the time it was
+published ("what posting then brought").
 
 Public engagement = likes and shares from the public (colleagues apart, see
 metrics.audience) + replies + quotes; colleagues' likes and shares are shown apart.
@@ -17,14 +19,8 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Min, QuerySet, Sum, Value
-from django.db.models.functions import (
-    Coalesce,
-    ExtractHour,
-    ExtractIsoWeekDay,
-    TruncDate,
-    TruncWeek,
-)
+from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,7 +132,6 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
     names = {key: str(name) for key, name in NETWORK_CHOICES}
     pubs = published_in(library_ids=library_ids, period=period)
     previous_pubs = published_in(library_ids=library_ids, period=period.previous)
-    totals = pubs.aggregate(**AGGREGATES)
     previous = previous_pubs.aggregate(**AGGREGATES)
 
     clicks = Click.objects.filter(
@@ -152,33 +147,35 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
         }
         for row in clicks.values("publication__network").annotate(n=Count("id")).order_by("-n")
     ]
-    totals["clicks"] = sum(row["clicks"] for row in clicks_by_network)
+    totals_clicks = sum(row["clicks"] for row in clicks_by_network)
     previous["clicks"] = Click.objects.filter(
         publication__post__library_id__in=library_ids,
         clicked_at__gte=period.previous.start,
         clicked_at__lt=period.previous.end,
     ).count()
 
-    by_network = [
-        {**row, "name": names.get(row["network"], row["network"])}
-        for row in pubs.values("network").annotate(**AGGREGATES).order_by("-public", "network")
-    ]
-    by_account = list(
-        pubs.values("account_id", "account__display_name", "network")
-        .annotate(**AGGREGATES)
-        .order_by("-public", "account__display_name")
+    rows = _rows(pubs)
+    totals = {**_sum(rows), "clicks": totals_clicks}
+    by_network = _group(rows, lambda r: r.network, lambda r: {"network": r.network})
+    for row in by_network:
+        row["name"] = names.get(row["network"], row["network"])
+    by_account = _group(
+        rows,
+        lambda r: r.account_id,
+        lambda r: {"account_id": r.account_id, "network": r.network, "account": r.account},
     )
     for row in by_account:
-        row["name"] = row["account__display_name"] or names.get(row["network"], row["network"])
+        row["name"] = row["account"] or names.get(row["network"], row["network"])
         row["network_name"] = names.get(row["network"], row["network"])
-    by_line = [
-        {**row, "name": row["post__editorial_line__name"] or str(_("Sans ligne éditoriale"))}
-        for row in pubs.values("post__editorial_line_id", "post__editorial_line__name")
-        .annotate(**AGGREGATES)
-        .order_by("-public", "post__editorial_line__name")
-    ]
+    by_line = _group(rows, lambda r: r.line_id, lambda r: {"line_id": r.line_id, "line": r.line})
+    for row in by_line:
+        row["name"] = row["line"] or str(_("Sans ligne éditoriale"))
+    by_network.sort(key=lambda r: (-r["public"], r["name"]))
+    by_account.sort(key=lambda r: (-r["public"], r["name"]))
+    by_line.sort(key=lambda r: (-r["public"], r["name"]))
 
     events, channels = _events(library_ids=library_ids, period=period)
+    moments = [(r.published_at, r.network, r.public) for r in rows]
     totals["attendance"] = sum(e["attendance"] or 0 for e in events)
     board = Dashboard(
         period=period,
@@ -187,9 +184,9 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
         by_network=by_network,
         by_account=by_account,
         by_line=by_line,
-        timeline=_timeline(pubs, period, names),
-        heatmap=_heatmap(pubs, period),
-        top_posts=_top_posts(pubs, names),
+        timeline=_timeline(moments, period, names),
+        heatmap=_heatmap(moments, period),
+        top_posts=_top_posts(rows, names),
         clicks_by_network=clicks_by_network,
         events=events,
         channels=channels,
@@ -201,15 +198,77 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
     return board
 
 
-def _timeline(pubs: QuerySet, period: Period, names: dict) -> dict:
-    weekly = period.days > 92
-    bucket = TruncWeek if weekly else TruncDate
-    rows = (
-        pubs.annotate(bucket=bucket("published_at", tzinfo=period.tz))
-        .values("bucket", "network")
-        .annotate(public=Coalesce(Sum(PUBLIC), 0))
-        .order_by("bucket", "network")
+@dataclass(frozen=True)
+class _Row:
+    post_id: int
+    title: str
+    library: str
+    network: str
+    account_id: int | None
+    account: str
+    line_id: int | None
+    line: str
+    published_at: dt.datetime
+    public: int
+    colleagues: int
+    likes: int
+    shares: int
+    replies: int
+    impressions: int | None
+
+
+def _rows(pubs: QuerySet) -> list[_Row]:
+    """One row per publication with its latest counts: one query, every breakdown is
+    summed here (SQLite runs its time zone functions in Python per row, and seven
+    grouped queries over the same rows cost more than this)."""
+    values = pubs.annotate(
+        public=PUBLIC,
+        colleagues=COLLEAGUES,
+        n_likes=_n("public_likes"),
+        n_shares=_n("public_shares"),
+        n_replies=_n("replies"),
+    ).values_list(
+        "post_id",
+        "post__title",
+        "post__library__name",
+        "network",
+        "account_id",
+        "account__display_name",
+        "post__editorial_line_id",
+        "post__editorial_line__name",
+        "published_at",
+        "public",
+        "colleagues",
+        "n_likes",
+        "n_shares",
+        "n_replies",
+        _L + "impressions",
     )
+    return [_Row(*row) for row in values]
+
+
+def _sum(rows) -> dict:
+    impressions = [r.impressions for r in rows if r.impressions is not None]
+    return {
+        "publications": len(rows),
+        "public": sum(r.public for r in rows),
+        "colleagues": sum(r.colleagues for r in rows),
+        "likes": sum(r.likes for r in rows),
+        "shares": sum(r.shares for r in rows),
+        "replies": sum(r.replies for r in rows),
+        "impressions": sum(impressions) if impressions else None,
+    }
+
+
+def _group(rows: list[_Row], key, head) -> list[dict]:
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return [{**head(members[0]), **_sum(members)} for members in groups.values()]
+
+
+def _timeline(moments: list, period: Period, names: dict) -> dict:
+    weekly = period.days > 92
     labels: list[dt.date] = []
     day = period.first_day
     if weekly:
@@ -220,60 +279,62 @@ def _timeline(pubs: QuerySet, period: Period, names: dict) -> dict:
         day += step
     index = {label: i for i, label in enumerate(labels)}
     series: dict[str, list[int]] = {}
-    for row in rows:
-        value = row["bucket"]
-        value = value.date() if isinstance(value, dt.datetime) else value
-        if value not in index:
-            continue
-        series.setdefault(row["network"], [0] * len(labels))[index[value]] += row["public"]
+    for published_at, network, public in moments:
+        local = published_at.astimezone(period.tz).date()
+        if weekly:
+            local -= dt.timedelta(days=local.weekday())
+        if local in index:
+            series.setdefault(network, [0] * len(labels))[index[local]] += public
     ordered = [key for key, _name in NETWORK_CHOICES if key in series]
+    ordered += sorted(set(series) - set(ordered))
     networks = [(key, names.get(key, key), series[key]) for key in ordered]
     totals = [sum(values[i] for _k, _n, values in networks) for i in range(len(labels))]
     return {"labels": labels, "networks": networks, "totals": totals, "weekly": weekly}
 
 
-def _heatmap(pubs: QuerySet, period: Period) -> list[dict]:
-    rows = (
-        pubs.annotate(
-            weekday=ExtractIsoWeekDay("published_at", tzinfo=period.tz),
-            hour=ExtractHour("published_at", tzinfo=period.tz),
-        )
-        .values("weekday", "hour")
-        .annotate(n=Count("id"), public=Coalesce(Sum(PUBLIC), 0))
-    )
-    cells = {(row["weekday"], row["hour"]): row for row in rows}
-    best = max((row["public"] / row["n"] for row in cells.values()), default=0)
+def _heatmap(moments: list, period: Period) -> list[dict]:
+    cells: dict[tuple[int, int], list[int]] = {}
+    for published_at, _network, public in moments:
+        local = published_at.astimezone(period.tz)
+        cell = cells.setdefault((local.weekday(), local.hour), [0, 0])
+        cell[0] += 1
+        cell[1] += public
+    best = max((total / n for n, total in cells.values()), default=0)
     table = []
-    for weekday in range(1, 8):
+    for weekday in range(7):
         line = []
         for hour in range(24):
-            row = cells.get((weekday, hour))
-            average = row["public"] / row["n"] if row else None
+            n, total = cells.get((weekday, hour), (0, 0))
+            average = total / n if n else None
             level = 0 if not average or not best else min(4, 1 + int(3.999 * average / best))
-            line.append({"hour": hour, "n": row["n"] if row else 0, "avg": average, "level": level})
-        table.append({"label": WEEKDAYS[weekday - 1], "cells": line})
+            line.append({"hour": hour, "n": n, "avg": average, "level": level})
+        table.append({"label": WEEKDAYS[weekday], "cells": line})
     return table
 
 
-def _top_posts(pubs: QuerySet, names: dict) -> list[dict]:
-    top = list(
-        pubs.values("post_id", "post__title", "post__library__name")
-        .annotate(
-            public=Coalesce(Sum(PUBLIC), 0),
-            colleagues=Coalesce(Sum(COLLEAGUES), 0),
-            published=Min("published_at"),
+def _top_posts(rows: list[_Row], names: dict) -> list[dict]:
+    posts: dict[int, dict] = {}
+    for row in rows:
+        post = posts.setdefault(
+            row.post_id,
+            {
+                "post_id": row.post_id,
+                "post__title": row.title,
+                "post__library__name": row.library,
+                "public": 0,
+                "colleagues": 0,
+                "published": row.published_at,
+                "networks": [],
+            },
         )
-        .order_by("-public", "-published", "post_id")[:TOP_POSTS]
-    )
-    ids = [row["post_id"] for row in top]
-    networks: dict[int, list[str]] = {}
-    for post_id, network in (
-        pubs.filter(post_id__in=ids).values_list("post_id", "network").order_by("network")
-    ):
-        networks.setdefault(post_id, []).append(names.get(network, network))
-    for row in top:
-        row["networks"] = networks.get(row["post_id"], [])
-    return top
+        post["public"] += row.public
+        post["colleagues"] += row.colleagues
+        post["published"] = min(post["published"], row.published_at)
+        post["networks"].append(names.get(row.network, row.network))
+    top = sorted(posts.values(), key=lambda p: (-p["public"], -p["published"].timestamp()))
+    for post in top[:TOP_POSTS]:
+        post["networks"].sort()
+    return top[:TOP_POSTS]
 
 
 def _events(*, library_ids: list[int], period: Period) -> tuple[list[dict], list[dict]]:
