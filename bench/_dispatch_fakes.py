@@ -1,5 +1,5 @@
-"""Child process of bench/dispatch.py: the fake Mastodon and Bluesky (50 ms latency,
-limits raised for 10,000 posts), so they do not share the benchmark's GIL.
+"""Child process of bench/dispatch.py: the fake Mastodon, Bluesky, LinkedIn and X (50 ms
+latency, limits raised for 10,000 posts), so they do not share the benchmark's GIL.
 Prints one JSON line (URLs and credentials), then on "journal" prints what each
 fake received, and exits on "stop"."""
 
@@ -15,7 +15,9 @@ from networks.bluesky import BlueskyClient  # noqa: E402
 from networks.client import Account  # noqa: E402
 from networks.mastodon import SCOPES, MastodonClient  # noqa: E402
 from tests.fakes.bluesky import FakeBluesky  # noqa: E402
+from tests.fakes.linkedin import FakeLinkedIn  # noqa: E402
 from tests.fakes.mastodon import FakeMastodon  # noqa: E402
+from tests.fakes.x import RATE_LIMITS, FakeX  # noqa: E402
 
 
 def main() -> None:
@@ -32,6 +34,13 @@ def main() -> None:
         write_points_per_hour=10**8,
         write_points_per_day=10**8,
     ).start()
+    linkedin = FakeLinkedIn(
+        latency=latency, app_daily_limit=10**8, member_daily_limit=10**8
+    ).start()
+    x = FakeX(
+        latency=latency,
+        rate_limits={name: (10**8, window) for name, (_, window) in RATE_LIMITS.items()},
+    ).start()
     token = mastodon.issue_token(scopes=" ".join(SCOPES))
     mastodon_id = (
         MastodonClient()
@@ -46,6 +55,8 @@ def main() -> None:
             {
                 "mastodon": {"url": mastodon.url, "token": token, "id": mastodon_id},
                 "bluesky": {"url": bluesky.url, "credentials": credentials},
+                "linkedin": {"url": linkedin.url, "credentials": linkedin.issue_token()},
+                "x": {"url": x.url, "credentials": x.issue_token(), "id": x.current_user_id},
             }
         ),
         flush=True,
@@ -54,11 +65,19 @@ def main() -> None:
         if line.strip() == "journal":
             statuses = [s["idempotency_key"] for s in mastodon.posts()]
             records = [r.get("uri", "") for r in bluesky.posts()]
-            print(json.dumps({"mastodon": statuses, "bluesky": records}), flush=True)
+            # LinkedIn and X have no idempotency key: a duplicate is the same text twice.
+            commentaries = [p["commentary"] for p in linkedin.li_posts(include_deleted=False)]
+            texts = [t["text"] for t in x.x_posts(include_deleted=False)]
+            print(
+                json.dumps(
+                    {"mastodon": statuses, "bluesky": records, "linkedin": commentaries, "x": texts}
+                ),
+                flush=True,
+            )
         elif line.strip() == "stop":
             break
-    mastodon.stop()
-    bluesky.stop()
+    for fake in (mastodon, bluesky, linkedin, x):
+        fake.stop()
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/annexe_bench \
     CELERY_BROKER_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/dispatch.py [posts]
 
-Posts × 2 accounts (fake Mastodon and fake Bluesky, 50 ms per request, in a child
-process) all due within one minute; the dispatcher sweeps every second in this
-process (what beat does); WORKERS worker processes with the thread pool run
-publish_publication (the README's recommended configuration). Prints lateness
+Posts × 2 accounts each, the pairs rotating over fake Mastodon, Bluesky, LinkedIn and
+X (50 ms per request, in a child process), all due within one minute; the dispatcher
+sweeps every second in this process (what beat does); WORKERS worker processes with
+the thread pool run publish_publication (the README's recommended configuration).
+Prints lateness
 (published_at − scheduled_at) p50/p99/max, throughput, duplicates and lost (both
 must be 0) and the ratio of throughput to the ideal bound (concurrent requests ÷
 latency), then a SUMMARY line. Default 5,000 posts (10,000 publications), after a
@@ -100,25 +101,44 @@ def _setup(fakes, posts: int, spread: float, lead: float):
                   "handle": "@mediatheque.bsky.social", "remote_id": creds["did"],
                   "status": "connected", "credentials": creds},
     )  # fmt: skip
+    li, _ = SocialAccount.objects.update_or_create(
+        library=library, network="linkedin",
+        defaults={"display_name": "L", "server_url": fakes["linkedin"]["url"],
+                  "remote_id": "10001", "status": "connected",
+                  "credentials": fakes["linkedin"]["credentials"]},
+    )  # fmt: skip
+    x, _ = SocialAccount.objects.update_or_create(
+        library=library, network="x",
+        defaults={"display_name": "X", "server_url": fakes["x"]["url"],
+                  "handle": "@mediatheque_lille", "remote_id": fakes["x"]["id"],
+                  "status": "connected", "credentials": fakes["x"]["credentials"]},
+    )  # fmt: skip
+    # Every pair of networks in turn: as many publications as posts × 2, all mixed.
+    pairs = [(mastodon, bluesky), (li, x), (mastodon, li), (bluesky, x), (mastodon, x),
+             (bluesky, li)]  # fmt: skip
     start = timezone.now() + dt.timedelta(seconds=lead)
+    # A run label in the text: LinkedIn and X refuse a text they already have.
+    run = start.strftime("%H:%M:%S")
     created = Post.objects.bulk_create(
         Post(
             library=library, author=author, title=f"Bench {i}", state=PostState.APPROVED,
-            body=f"Annonce numéro {i} de la médiathèque : venez nombreux !",
+            body=f"Annonce numéro {i} ({run}) de la médiathèque : venez nombreux !",
             scheduled_at=start + dt.timedelta(seconds=spread * i / posts),
         )
         for i in range(posts)
     )  # fmt: skip
     PostTarget.objects.bulk_create(
         PostTarget(post=p, network=a.network, account=a)
-        for p in created
-        for a in (mastodon, bluesky)
+        for i, p in enumerate(created)
+        for a in pairs[i % len(pairs)]
     )
-    template = post_snapshot(created[0])
+    # The snapshot holds the targets: one template per pair of networks.
+    templates = [post_snapshot(p) for p in created[: len(pairs)]]
     Review.objects.bulk_create(
-        Review(post=p, round=1, fingerprint=(f := fingerprint_of({**template, "body": p.body})),
+        Review(post=p, round=1,
+               fingerprint=(f := fingerprint_of({**templates[i % len(pairs)], "body": p.body})),
                approved_fingerprint=f)
-        for p in created
+        for i, p in enumerate(created)
     )  # fmt: skip
     assert (
         fingerprint_of(post_snapshot(created[-1]))
@@ -126,8 +146,8 @@ def _setup(fakes, posts: int, spread: float, lead: float):
     )
     Publication.objects.bulk_create(
         Publication(post=p, account=a, network=a.network, scheduled_at=p.scheduled_at)
-        for p in created
-        for a in (mastodon, bluesky)
+        for i, p in enumerate(created)
+        for a in pairs[i % len(pairs)]
     )
     return [p.pk for p in created]
 
@@ -152,10 +172,7 @@ def _run(fakes_proc, post_ids, timeout: float) -> dict:
     fakes_proc.stdin.write("journal\n")
     fakes_proc.stdin.flush()
     journal = json.loads(fakes_proc.stdout.readline())
-    keys = journal["mastodon"]
-    duplicates = (
-        len(keys) - len(set(keys)) + max(0, len(journal["bluesky"]) - len(set(journal["bluesky"])))
-    )
+    duplicates = sum(len(keys) - len(set(keys)) for keys in journal.values())
     span = max((last - first).total_seconds(), 1e-9)
     return {
         "total": total,
