@@ -3,6 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/annexe_bench \
     CELERY_BROKER_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/dispatch.py [posts]
 
+(BENCH_WORKERS, default 2, and BENCH_THREADS, default 8, set the worker processes and
+the threads of each.)
+
 Posts × 2 accounts each, the pairs rotating over fake Mastodon, Bluesky, LinkedIn and
 X (50 ms per request, in a child process), all due within one minute; the dispatcher
 sweeps every second in this process (what beat does); WORKERS worker processes with
@@ -36,7 +39,7 @@ os.environ.setdefault("NETWORKS_LINK_PREVIEWS", "off")
 from bench._common import django_setup  # noqa: E402
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("BENCH_THREADS", "32"))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 LATENCY = 0.05
 
 
