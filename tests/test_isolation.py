@@ -45,6 +45,21 @@ def _absence_of_b(net) -> dict:
     return {"pk": absence.pk}
 
 
+def _event_of_b(net) -> dict:
+    from django.utils import timezone
+
+    from metrics.events import new_survey_token
+    from metrics.models import Event
+
+    event = Event.objects.create(
+        library=net.b,
+        title="Nuit de la lecture",
+        starts_at=timezone.now(),
+        survey_token=new_survey_token(),
+    )
+    return {"pk": event.pk}
+
+
 def _publication_of_b(net) -> dict:
     from django.utils import timezone
 
@@ -157,6 +172,7 @@ ISOLATION_CASES = {
     "publishing:resume": (("get",), lambda net: {"slug": net.b.slug}),
     "publishing:account": (("get",), _account_of_b),
     "publishing:account_test": (("post",), _account_of_b),
+    "publishing:account_settings": (("post",), _account_of_b),
     "publishing:account_disconnect": (("post",), _account_of_b),
     "publishing:account_feed_token_reset": (
         ("post",),
@@ -167,6 +183,11 @@ ISOLATION_CASES = {
     "publishing:relay_partner_delete": (("post",), _relay_partner_of_b),
     "publishing:relay_cancel": (("post",), _relay_of_b),
     "metrics:colleague_delete": (("post",), _colleague_of_b),
+    "metrics:event_detail": (("get", "post"), _event_of_b),
+    "metrics:event_edit": (("get", "post"), _event_of_b),
+    "metrics:event_survey_toggle": (("post",), _event_of_b),
+    "metrics:event_qr": (("get",), _event_of_b),
+    "metrics:event_poster": (("get",), _event_of_b),
 }
 
 # url name (or namespace prefix ending with ":") -> why it needs no library check
@@ -192,6 +213,11 @@ EXEMPT = {
     "publishing:feed_json": "public feed by unguessable token",
     "publishing:feed_widget": "public widget by unguessable token",
     "publishing:feed_item": "public page of a published item, by its unguessable key",
+    # The survey is public and anonymous by design, addressed by an unguessable token
+    # (tests/metrics/test_events.py).
+    "metrics:survey": "public anonymous survey by unguessable token",
+    # Signed, expiring, only while its publication is being sent (test_public_media.py).
+    "publishing:public_media": "signed expiring token for the network's download",
     "editorial_calendar:feed": "private iCal feed: a secret, revocable token per person and "
     "library; the owner's access is re-checked on each request (tests/editorial_calendar/"
     "test_ical.py)",
