@@ -17,38 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from libraries.models import Library
-from networks.client import Account, AuthError, NetworkError
+from networks.client import AuthError, NetworkError
 from publishing.connect import AccountDetails, ConnectFlow, ConnectRefused, get_flow
 from publishing.expiry import token_expiry_set
 from publishing.models import AccountStatus, RegisteredApp, SocialAccount
+from publishing.services.render import client_account
 
 logger = logging.getLogger(__name__)
-
-
-def client_account(account: SocialAccount) -> Account:
-    """The account as a network client needs it. Credentials a client renews (a
-    refreshed Bluesky session) are saved encrypted at once."""
-
-    def save(credentials: dict[str, Any]) -> None:
-        SocialAccount.objects.filter(pk=account.pk).update(
-            credentials=credentials, updated_at=timezone.now()
-        )
-        account.credentials = credentials
-
-    def reload() -> dict:
-        account.refresh_from_db(fields=["credentials"])
-        return dict(account.credentials or {})
-
-    return Account(
-        network=account.network,
-        server_url=account.server_url,
-        handle=account.handle,
-        remote_id=account.remote_id,
-        credentials=dict(account.credentials),
-        settings=dict(account.settings),
-        on_credentials_changed=save,
-        reload_credentials=reload,
-    )
 
 
 def new_feed_token() -> str:
