@@ -451,6 +451,7 @@ class LinkedInClient(NetworkClient):
             refresh_token=refresh_token,
             client_id=app.client_id,
             client_secret=app.client_secret,
+            rate_limit_reset=next_midnight,  # daily quotas, no headers
         )
         credentials = credentials_from_token(token, previous=account.credentials)
         account.update_credentials(credentials)

@@ -13,14 +13,18 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
 from oauthlib.oauth2 import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
-from networks.client import AuthError, PermanentError, TransientError
-from networks.http import SETTINGS, HttpClient
+from networks.client import AuthError, PermanentError, RateLimited, TransientError
+from networks.http import SETTINGS, HttpClient, error_text, reset_time
+
+# A token endpoint that says "too many requests" without saying until when.
+DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=15)
 
 
 def new_state() -> str:
@@ -89,6 +93,8 @@ def exchange_code(
     shared = HttpClient.session()
     session.adapters = shared.adapters
     session.headers["User-Agent"] = SETTINGS.user_agent
+    answer = _TokenAnswer(network)
+    session.register_compliance_hook("access_token_response", answer.check)
     kwargs = {"code_verifier": code_verifier} if code_verifier else {}
     # X's confidential clients authenticate with HTTP Basic; a public client (no
     # secret) and most networks send client_id (and secret) in the body.
@@ -105,14 +111,46 @@ def exchange_code(
         )
     except OAuth2Error as exc:
         message = exc.description or exc.error or str(exc)
+        status = answer.status or exc.status_code
         if exc.error in ("invalid_client", "unauthorized_client"):
-            raise AuthError(f"{network}: {message}", status=exc.status_code) from exc
-        raise PermanentError(f"{network}: {message}", status=exc.status_code) from exc
+            raise AuthError(f"{network}: {message}", status=status, code=exc.error) from exc
+        raise PermanentError(f"{network}: {message}", status=status, code=exc.error) from exc
     except requests.RequestException as exc:
         raise TransientError(f"{network}: serveur injoignable ({type(exc).__name__})") from exc
     except ValueError as exc:  # a non-JSON answer
-        raise PermanentError(f"{network}: réponse inattendue du serveur") from exc
+        raise PermanentError(
+            f"{network}: réponse inattendue du serveur", status=answer.status
+        ) from exc
     return dict(token)
+
+
+class _TokenAnswer:
+    """A requests-oauthlib compliance hook that looks at the token endpoint's HTTP status
+    before oauthlib parses the body: oauthlib knows only the body, so a 429 or a 503
+    (whose body may even be valid OAuth JSON) would otherwise read as a refused grant.
+    RFC 6749 § 5.2 errors come as 400 (401 for invalid_client); anything else is the
+    server's trouble, not the credentials'."""
+
+    def __init__(self, network: str, *, rate_limit_reset: Callable[[], datetime] | None = None):
+        self.network = network
+        self.rate_limit_reset = rate_limit_reset
+        self.status: int | None = None
+
+    def check(self, response: requests.Response) -> requests.Response:
+        status = self.status = response.status_code
+        if status == 429:
+            now = datetime.now(UTC)
+            reset = reset_time(response.headers, now)
+            if reset is None:
+                reset = self.rate_limit_reset() if self.rate_limit_reset else None
+            raise RateLimited(
+                f"{self.network}: {error_text(response)}",
+                reset_at=reset or now + DEFAULT_RATE_LIMIT_WAIT,
+                status=status,
+            )
+        if status >= 500 or status in (408, 425):
+            raise TransientError(f"{self.network}: {error_text(response)}", status=status)
+        return response
 
 
 # --- the app registered with a network -----------------------------------------------------
@@ -153,15 +191,24 @@ def refresh_token(
     client_id: str,
     client_secret: str = "",
     basic_auth: bool = False,
+    rate_limit_reset: Callable[[], datetime] | None = None,
 ) -> dict:
     """A new token answer from a refresh token (`grant_type=refresh_token`). The
     client authenticates with HTTP Basic (`basic_auth`, X's confidential clients) or
-    in the body (LinkedIn). A refused refresh token is AuthError: reconnect."""
+    in the body (LinkedIn).
+
+    Only a refusal of the grant or of the client (an OAuth error in a 4xx answer:
+    `invalid_grant`, `invalid_client`, a 401…) is AuthError: the account needs
+    reconnecting. A 429 is RateLimited until the reset the answer gives (Retry-After,
+    x-rate-limit-reset…; else `rate_limit_reset()`, else 15 minutes), a 5xx or a
+    timeout TransientError: the refresh token is still good, try again later."""
     _allow_plain_http(token_url)
     session = OAuth2Session(client_id)
     shared = HttpClient.session()
     session.adapters = shared.adapters
     session.headers["User-Agent"] = SETTINGS.user_agent
+    answer = _TokenAnswer(network, rate_limit_reset=rate_limit_reset)
+    session.register_compliance_hook("refresh_token_response", answer.check)
     kwargs: dict = {}
     auth = None
     if basic_auth and client_secret:
@@ -180,11 +227,18 @@ def refresh_token(
         )
     except OAuth2Error as exc:
         message = exc.description or exc.error or str(exc)
-        if (exc.status_code or 400) >= 500:
-            raise TransientError(f"{network}: {message}", status=exc.status_code) from exc
-        raise AuthError(f"{network}: {message}", status=exc.status_code) from exc
+        status = answer.status or exc.status_code
+        raise AuthError(f"{network}: {message}", status=status, code=exc.error) from exc
     except requests.RequestException as exc:
         raise TransientError(f"{network}: serveur injoignable ({type(exc).__name__})") from exc
     except ValueError as exc:
-        raise PermanentError(f"{network}: réponse inattendue du serveur") from exc
+        # Not OAuth JSON: a 400/401 still refuses the credentials; anything else (a
+        # proxy's page) is not the grant's fault.
+        if answer.status in (400, 401):
+            raise AuthError(
+                f"{network}: réponse inattendue du serveur", status=answer.status
+            ) from exc
+        raise PermanentError(
+            f"{network}: réponse inattendue du serveur", status=answer.status
+        ) from exc
     return dict(token)

@@ -40,13 +40,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from networks import UnknownNetwork, get_network
-from networks.client import AuthError, NetworkError
+from networks.client import AuthError, NetworkError, RateLimited
 from publishing.models import AccountStatus, SocialAccount
 
 logger = logging.getLogger(__name__)
 
 EXPIRES_KEY = "token_expires_at"
 REMINDERS_KEY = "expiry_reminders"
+# A token endpoint that answered 429: no refresh attempt before this (ISO 8601, UTC).
+REFRESH_WAIT_KEY = "token_refresh_not_before"
 # Days before expiry at which administrators are reminded, farthest first.
 REMINDER_DAYS: tuple[int, ...] = (14, 2)
 NOTIFICATION_KIND = "account_token_expiring"
@@ -71,6 +73,7 @@ def token_expiry_set(
     sent for the previous one."""
     settings = dict(account.settings or {})
     settings.pop(REMINDERS_KEY, None)
+    settings.pop(REFRESH_WAIT_KEY, None)
     if expires_at is None:
         settings.pop(EXPIRES_KEY, None)
     else:
@@ -154,6 +157,9 @@ def expiry_check(*, now: datetime | None = None) -> dict[str, int]:
             continue
         refresher = REFRESHERS.get(account.network)
         due = refresher is not None and expires_at - refresher.ahead <= now
+        if due and _refresh_waiting(account, now=now):
+            counts["failed"] += 1
+            continue
         if due and (refresher.short_lived or now < expires_at):
             try:
                 new_expiry = refresher.refresh(account)
@@ -162,6 +168,13 @@ def expiry_check(*, now: datetime | None = None) -> dict[str, int]:
             except AuthError as exc:
                 _needs_reconnect(account, exc, now=now)
                 counts["needs_reconnect"] += 1
+                continue
+            except RateLimited as exc:
+                # The token endpoint is busy, the refresh token still good: try again
+                # after its reset, nobody to bother.
+                _refresh_wait(account, until=exc.reset_at or now + timedelta(minutes=15))
+                logger.info("token refresh rate-limited for account %s: %s", account.pk, exc)
+                counts["failed"] += 1
                 continue
             except NetworkError as exc:
                 logger.warning(
@@ -177,6 +190,20 @@ def expiry_check(*, now: datetime | None = None) -> dict[str, int]:
         if _remind(account, expires_at=expires_at, now=now):
             counts["reminded"] += 1
     return counts
+
+
+def _refresh_waiting(account: SocialAccount, *, now: datetime) -> bool:
+    value = (account.settings or {}).get(REFRESH_WAIT_KEY)
+    try:
+        return bool(value) and now < datetime.fromisoformat(value).astimezone(UTC)
+    except (TypeError, ValueError):
+        return False
+
+
+def _refresh_wait(account: SocialAccount, *, until: datetime) -> None:
+    settings = {**(account.settings or {}), REFRESH_WAIT_KEY: until.astimezone(UTC).isoformat()}
+    account.settings = settings
+    SocialAccount.objects.filter(pk=account.pk).update(settings=settings)
 
 
 def _needs_reconnect(account: SocialAccount, exc: AuthError, *, now: datetime) -> None:

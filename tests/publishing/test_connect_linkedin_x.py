@@ -275,3 +275,30 @@ def test_x_lapsed_token_is_still_refreshed_and_a_refused_refresh_asks_to_reconne
     account.refresh_from_db()
     assert counts["needs_reconnect"] == 1
     assert account.status == AccountStatus.NEEDS_RECONNECT
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_x_token_endpoint_busy_is_retried_later_not_a_reconnect(client, admin, x, status):
+    _consent(client, _connect(client, "x"), path=X_AUTHORIZE)
+    account = SocialAccount.objects.get(network="x")
+    now = expiry.token_expiry_get(account) - timedelta(minutes=89)  # due (90 min ahead)
+    if status == 429:
+        x.inject_rate_limited("/2/oauth2/token", method="POST", reset_in=3600)
+    else:
+        x.inject("/2/oauth2/token", method="POST", status=503)
+
+    counts = expiry.expiry_check(now=now)
+
+    account.refresh_from_db()
+    assert counts["failed"] == 1 and counts["needs_reconnect"] == 0
+    assert account.status == AccountStatus.CONNECTED
+    tries = len(x.requests("/2/oauth2/token"))
+    # Within the reset the 429 gave, no new attempt; after it (or at once after a 503),
+    # the same refresh token works.
+    if status == 429:
+        assert expiry.expiry_check(now=now + timedelta(minutes=10))["failed"] == 1
+        assert len(x.requests("/2/oauth2/token")) == tries
+        now = datetime.now(UTC) + timedelta(minutes=61)
+    assert expiry.expiry_check(now=now)["refreshed"] == 1
+    account.refresh_from_db()
+    assert expiry.REFRESH_WAIT_KEY not in account.settings
