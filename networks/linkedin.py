@@ -143,7 +143,8 @@ def _body(response: requests.Response) -> dict:
 def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     body = _body(response)
     status = response.status_code
-    code = str(body.get("code") or body.get("serviceErrorCode") or "")
+    # Rest.li errors say `code`/`serviceErrorCode`; OAuth endpoints say `error`.
+    code = str(body.get("code") or body.get("serviceErrorCode") or body.get("error") or "")
     text = f"LinkedIn : {body.get('message') or error_text(response)}"
     if status == 401:
         return AuthError(text, status=status, code=code)
@@ -457,6 +458,30 @@ class LinkedInClient(NetworkClient):
         account.update_credentials(credentials)
         expires_at = credentials.get("expires_at")
         return datetime.fromtimestamp(expires_at, UTC) if expires_at else None
+
+    def revoke(self, account: Account) -> None:
+        """Give the member's access token back (`POST /oauth/v2/revoke` with the app's
+        client id and secret, shared/authentication/token-revocation): it stops working
+        for every page connected with it, so the connect flow calls this only for the
+        last one. A token LinkedIn no longer knows (401, not `invalid_client`) leaves
+        nothing to give back."""
+        token = account.credentials.get("access_token")
+        if not token:
+            return
+        app = oauth.app("linkedin")
+        try:
+            _http.request(
+                "POST",
+                f"{(app.auth_url or OAUTH_URL).rstrip('/')}/oauth/v2/revoke",
+                data={
+                    "client_id": app.client_id,
+                    "client_secret": app.client_secret,
+                    "token": token,
+                },
+            )
+        except AuthError as exc:
+            if exc.code == "invalid_client":
+                raise
 
     # --- metrics -------------------------------------------------------------------------
     def fetch_metrics(

@@ -503,9 +503,11 @@ class XClient(NetworkClient):
         return _expiry(credentials)
 
     def revoke(self, account: Account) -> None:
-        """`POST /2/oauth2/revoke` of the refresh token, then the access token."""
+        """`POST /2/oauth2/revoke` of the refresh token, then the access token (both
+        tried; the first failure is raised after)."""
         app = oauth.app("x")
         auth = (app.client_id, app.client_secret) if app.client_secret else None
+        failure: NetworkError | None = None
         for name in ("refresh_token", "access_token"):
             value = account.credentials.get(name)
             if not value:
@@ -513,7 +515,12 @@ class XClient(NetworkClient):
             data = {"token": value, "token_type_hint": name}
             if auth is None:
                 data["client_id"] = app.client_id
-            _http.request("POST", f"{api_base(account)}/2/oauth2/revoke", data=data, auth=auth)
+            try:
+                _http.request("POST", f"{api_base(account)}/2/oauth2/revoke", data=data, auth=auth)
+            except NetworkError as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
 
 
 def _expiry(credentials: dict) -> datetime | None:

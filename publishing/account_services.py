@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from libraries.models import Library
@@ -148,17 +150,28 @@ def account_publishing_settings_set(*, account: SocialAccount, by, **values: str
     logger.info("account publishing settings: %s %s by user %s", account.network, account.pk, by.pk)
 
 
-def account_disconnect(*, account: SocialAccount, by) -> str:
+@dataclass(frozen=True)
+class Disconnected:
+    """What became of the access on disconnect: `note` what the network did (or why
+    it was not asked), `warning` why it could not be told (the access then dies when
+    the person removes Annexe in the network's settings)."""
+
+    note: str | Promise = ""
+    warning: str = ""
+
+
+def account_disconnect(*, account: SocialAccount, by) -> Disconnected:
     """Give the access back where the network allows it, forget the credentials, keep
-    the account (its publications and metrics) as disabled. Returns a warning when the
-    network could not be told (the access then dies when the person revokes it)."""
-    warning = ""
+    the account (its publications and metrics) as disabled, whatever the network
+    answered."""
+    note, warning = "", ""
     flow = get_flow(account.network)
     if flow is not None and account.credentials:
         try:
-            flow.revoke(account, client_account(account))
+            note = flow.revoke(account, client_account(account)) or ""
         except NetworkError as exc:
             warning = exc.message
+            logger.info("revoke failed on disconnect: %s %s: %s", account.network, account.pk, exc)
     account.credentials = {}
     account.status = AccountStatus.DISABLED
     account.settings = {
@@ -168,7 +181,7 @@ def account_disconnect(*, account: SocialAccount, by) -> str:
     }
     account.save(update_fields=["credentials", "status", "settings", "updated_at"])
     logger.info("account disconnected: %s %s", account.network, account.pk)
-    return warning
+    return Disconnected(note=note, warning=warning)
 
 
 def account_feed_token_reset(*, account: SocialAccount, by) -> SocialAccount:

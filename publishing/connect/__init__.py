@@ -31,7 +31,8 @@ Adding a network's connect flow (Meta, LinkedIn, X, Google…):
      or `ConnectRefused` for a refusal of ours (the person denied access…);
    - `verify(account)` and `revoke(account)` default to the network client's
      `verify` and nothing; override when the network needs more (Mastodon refreshes
-     the instance's limits on test, revokes with the app's credentials);
+     the instance's limits on test, revokes with the app's credentials; LinkedIn and
+     Google revoke a token shared by several accounts only with the last one);
    - a network that connects several accounts at once (Facebook Pages) returns
      `Connected(details, choices=[...])`: see `Connected.choices`.
 2. One line in `FLOWS` below (`"facebook": "publishing.connect.meta.FacebookFlow"`).
@@ -53,6 +54,7 @@ from networks.client import Account, AccountInfo
 if TYPE_CHECKING:
     from django import forms
     from django.http import QueryDict
+    from django.utils.functional import Promise
 
     from libraries.models import Library
     from publishing.models import SocialAccount
@@ -149,8 +151,12 @@ class ConnectFlow:
         info: AccountInfo = get_network(self.network).client().verify(client_account)
         return details_from_info(info, credentials=client_account.credentials)
 
-    def revoke(self, account: SocialAccount, client_account: Account) -> None:
-        """Give the access back on disconnect, where the network allows it."""
+    def revoke(self, account: SocialAccount, client_account: Account) -> str | Promise | None:
+        """Give the access back on disconnect, where the network allows it. Returns what
+        to tell the administrator about it ("X a retiré l'accès d'Annexe."), or None;
+        raises NetworkError when the network could not be told (the account is
+        disconnected all the same)."""
+        return None
 
 
 def details_from_info(

@@ -30,6 +30,7 @@ from publishing.connect import (
     details_from_info,
 )
 from publishing.connect.refresh import expires_at_iso, locked_refresher
+from publishing.models import AccountStatus, SocialAccount
 
 # Refresh 15 days ahead: before the first reminder (14 days), so a page whose token
 # renews itself never bothers anyone.
@@ -79,6 +80,27 @@ class LinkedInFlow(ConnectFlow):
             )
             pages.append(replace(details, expires_at=expires_at_iso(credentials)))
         return _pick(context, pages)
+
+    def revoke(self, account: SocialAccount, client_account: Account) -> str:
+        """The member's token serves every page connected with it: revoked only with
+        the last of them (LinkedIn has no per-page grant to give back)."""
+        token = client_account.credentials.get("access_token")
+        sharing = [
+            other.display_name
+            for other in SocialAccount.objects.filter(
+                network=self.network,
+                status__in=[AccountStatus.CONNECTED, AccountStatus.NEEDS_RECONNECT],
+            ).exclude(pk=account.pk)
+            if token and (other.credentials or {}).get("access_token") == token
+        ]
+        if sharing:
+            return _(
+                "L'autorisation LinkedIn reste active : les pages %(pages)s, connectées avec"
+                " le même compte LinkedIn, l'utilisent encore. Elle sera retirée quand la"
+                " dernière sera déconnectée."
+            ) % {"pages": ", ".join(sorted(sharing))}
+        LinkedInClient().revoke(client_account)
+        return _("LinkedIn a retiré l'accès d'Annexe.")
 
 
 def _pick(context: ConnectContext, pages: list[AccountDetails]) -> Connected:

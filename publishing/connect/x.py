@@ -77,8 +77,9 @@ class XFlow(ConnectFlow):
         details = details_from_info(info, credentials=credentials)
         return Connected(replace(details, expires_at=expires_at_iso(credentials)))
 
-    def revoke(self, account: SocialAccount, client_account: Account) -> None:
+    def revoke(self, account: SocialAccount, client_account: Account) -> str:
         XClient().revoke(client_account)
+        return _("X a retiré l'accès d'Annexe à ce compte.")
 
 
 refresh_x = locked_refresher(XClient().refresh)

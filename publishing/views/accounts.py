@@ -109,22 +109,24 @@ def account_test(request, pk: int):
 @require_POST
 def account_disconnect(request, pk: int):
     account = account_selectors.account_get_for_admin(user=request.user, pk=pk)
-    warning = account_services.account_disconnect(account=account, by=request.user)
+    outcome = account_services.account_disconnect(account=account, by=request.user)
     messages.success(
         request,
         _("%(account)s est déconnecté ; son historique est conservé.") % {"account": account},
     )
+    if outcome.note:
+        messages.info(request, outcome.note)
     hint = getattr(get_flow(account.network), "disconnect_hint", "")
     if hint:
         messages.info(request, hint)
-    if warning:
+    if outcome.warning:
         messages.warning(
             request,
             _(
                 "Le réseau n'a pas pu être prévenu (%(problem)s) : retirez l'accès d'Annexe"
                 " dans les réglages du compte sur le réseau."
             )
-            % {"problem": warning},
+            % {"problem": outcome.warning},
         )
     return redirect("publishing:accounts")
 

@@ -21,6 +21,9 @@ Sources (learn.microsoft.com/linkedin unless noted):
 - ``shared/api-guide/concepts/rate-limits``: per-day application and member
   quotas reset at midnight UTC, 429 when exceeded, no rate-limit headers;
   the quotas are not published (``app_daily_limit``, ``member_daily_limit``).
+- ``shared/authentication/token-revocation`` (wording unconfirmed): ``POST
+  /oauth/v2/revoke`` form ``client_id, client_secret, token`` → 200, empty
+  body; the access token stops working at once.
 - Handlers: ``linkedin_oauth.py`` (OAuth, userinfo), ``linkedin_content.py``
   (organizations, images, posts), ``linkedin_stats.py`` (statistics, social
   actions, reactions), ``linkedin_controls.py`` (test helpers).
@@ -229,6 +232,7 @@ class FakeLinkedIn(
         add("GET", r"/oauth/v2/authorization", self.authorization_page)
         add("POST", r"/oauth/v2/authorization", self.authorization_decision)
         add("POST", r"/oauth/v2/accessToken", self.access_token)
+        add("POST", r"/oauth/v2/revoke", self.revoke)
         add("GET", r"/v2/userinfo", self.api(self.userinfo, rest=False, scopes=("openid",)))
         add("GET", r"/v2/me", self.api(self.me, rest=False, scopes=("profile", "r_liteprofile")))
         add(

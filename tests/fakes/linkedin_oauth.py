@@ -163,6 +163,20 @@ class LinkedInOAuthMixin:
         code.used = True
         return self._grant(code.member_id, code.scopes)
 
+    # -- POST /oauth/v2/revoke -------------------------------------------------
+    def revoke(self: FakeLinkedIn, request: FakeRequest) -> FakeResponse:
+        """RFC 7009 style: an unknown token is not an error (nothing to revoke)."""
+        if request.arg("client_id") != self.config.client_id or not secrets.compare_digest(
+            self.config.client_secret, request.arg("client_secret") or ""
+        ):
+            return oauth_error("invalid_client", "Client authentication failed", 401)
+        value = request.arg("token") or ""
+        if not value:
+            return oauth_error("invalid_request", 'A required parameter "token" is missing')
+        if value in self.tokens:
+            self.tokens[value].revoked = True
+        return FakeResponse(status=200, body=b"", headers={})
+
     @staticmethod
     def _pkce_ok(code: LiCode, verifier: str | None) -> bool:
         if not code.code_challenge:

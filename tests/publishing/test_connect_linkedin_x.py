@@ -215,11 +215,15 @@ def test_x_disconnect_revokes_the_tokens(client, admin, x):
     _consent(client, _connect(client, "x"), path=X_AUTHORIZE)
     account = SocialAccount.objects.get(network="x")
 
-    client.post(reverse("publishing:account_disconnect", kwargs={"pk": account.pk}))
+    response = client.post(
+        reverse("publishing:account_disconnect", kwargs={"pk": account.pk}), follow=True
+    )
 
     account.refresh_from_db()
     assert account.status == AccountStatus.DISABLED
     assert len(x.requests("/2/oauth2/revoke")) == 2
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert "X a retiré l'accès d'Annexe" in told
 
 
 def test_x_denied_consent_connects_nothing(client, admin, x):
@@ -302,3 +306,92 @@ def test_x_token_endpoint_busy_is_retried_later_not_a_reconnect(client, admin, x
     assert expiry.expiry_check(now=now)["refreshed"] == 1
     account.refresh_from_db()
     assert expiry.REFRESH_WAIT_KEY not in account.settings
+
+
+# --- giving the access back on disconnect ----------------------------------------------------
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def _disconnect(client, account):
+    return client.post(
+        reverse("publishing:account_disconnect", kwargs={"pk": account.pk}), follow=True
+    )
+
+
+def test_linkedin_disconnect_revokes_the_token(client, admin, linkedin):
+    response, _ = _consent(client, _connect(client, "linkedin"), path=LI_AUTHORIZE)
+    client.post(response.url, {"remote_id": ["10001"]})
+    account = SocialAccount.objects.get(network="linkedin")
+    token = account.credentials["access_token"]
+
+    response = _disconnect(client, account)
+
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DISABLED and account.credentials == {}
+    (revoke,) = linkedin.requests("/oauth/v2/revoke")
+    # (the journal keeps secrets as hashes)
+    assert set(revoke.form) == {"client_id", "client_secret", "token"}
+    assert revoke.form["client_id"] == [linkedin.config.client_id]
+    assert linkedin.tokens[token].revoked
+    assert "LinkedIn a retiré l'accès d'Annexe" in _messages(response)
+
+
+def test_linkedin_token_shared_by_two_pages_is_revoked_with_the_last(client, admin, linkedin):
+    for page in ("10001", "10002"):
+        response, _ = _consent(client, _connect(client, "linkedin"), path=LI_AUTHORIZE)
+        client.post(response.url, {"remote_id": [page]})
+    first, second = SocialAccount.objects.filter(network="linkedin").order_by("remote_id")
+    # One member token for both pages (as when both are picked from one consent).
+    second.credentials = dict(first.credentials)
+    second.save()
+
+    response = _disconnect(client, first)
+
+    assert linkedin.requests("/oauth/v2/revoke") == []
+    assert "Réseau des bibliothèques" in _messages(response)
+    assert "reste active" in _messages(response)
+
+    _disconnect(client, second)
+    assert len(linkedin.requests("/oauth/v2/revoke")) == 1
+
+
+def test_linkedin_revoke_failure_still_disconnects_and_says_so(client, admin, linkedin):
+    response, _ = _consent(client, _connect(client, "linkedin"), path=LI_AUTHORIZE)
+    client.post(response.url, {"remote_id": ["10001"]})
+    account = SocialAccount.objects.get(network="linkedin")
+    linkedin.inject("/oauth/v2/revoke", method="POST", status=503)
+
+    response = _disconnect(client, account)
+
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DISABLED and account.credentials == {}
+    told = _messages(response)
+    assert "n'a pas pu être prévenu" in told
+    assert "a retiré l'accès" not in told
+
+
+def test_linkedin_token_already_revoked_by_the_member_is_nothing_to_warn_about(
+    client, admin, linkedin
+):
+    response, _ = _consent(client, _connect(client, "linkedin"), path=LI_AUTHORIZE)
+    client.post(response.url, {"remote_id": ["10001"]})
+    account = SocialAccount.objects.get(network="linkedin")
+    linkedin.inject_li_error("/oauth/v2/revoke", "revoked_token", method="POST")
+
+    response = _disconnect(client, account)
+
+    assert "n'a pas pu être prévenu" not in _messages(response)
+
+
+def test_x_revoke_failure_still_disconnects_and_tries_both_tokens(client, admin, x):
+    _consent(client, _connect(client, "x"), path=X_AUTHORIZE)
+    account = SocialAccount.objects.get(network="x")
+    x.inject("/2/oauth2/revoke", method="POST", status=503)
+
+    response = _disconnect(client, account)
+
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DISABLED and account.credentials == {}
+    assert len(x.requests("/2/oauth2/revoke")) == 2
+    assert "n'a pas pu être prévenu" in _messages(response)
