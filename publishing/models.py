@@ -163,6 +163,14 @@ class PublicationKind(models.TextChoices):
     EMAIL = "email", _("Relais par courriel")
 
 
+# What the engine itself says about a publication, stored as a code (`error_kind`, with
+# an empty `error_message`) and translated when shown, so each reader sees it in their own
+# language. A network's message is stored as the network gave it.
+ENGINE_ERRORS = {
+    "lease": _("Le travail de publication s'est interrompu ; vérification sur le réseau."),
+}
+
+
 class Publication(models.Model):
     """One post on one account (or one relay of a published post).
 
@@ -254,6 +262,14 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} → {self.account_id} ({self.state})"
+
+    @property
+    def error_text(self) -> str:
+        """The last problem, in the reader's language for the engine's own messages
+        (rows written before they were stored as codes held the French text: the code
+        wins, so they read translated too)."""
+        engine = ENGINE_ERRORS.get(self.error_kind)
+        return str(engine) if engine is not None else self.error_message
 
 
 class PublishingPause(models.Model):

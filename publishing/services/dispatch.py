@@ -31,7 +31,6 @@ from publishing.services.pause import paused_library_ids
 from publishing.services.transitions import publications_move
 
 S = PublicationState
-LEASE_MESSAGE = "Le travail de publication s'est interrompu ; vérification sur le réseau."
 
 
 @dataclass
@@ -65,8 +64,10 @@ def expire_leases(now: dt.datetime) -> int:
             to_state=S.UNKNOWN,
             lease_expires_at=None,
             next_attempt_at=now,
+            # The message is the code's (publishing.models.ENGINE_ERRORS), translated
+            # when shown: this runs in a worker, in no reader's language.
             error_kind="lease",
-            error_message=LEASE_MESSAGE,
+            error_message="",
         )
     )
 

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from libraries.models import Role
 from libraries.selectors import users_with_role
 from notifications.services import notify
-from publishing.models import Publication, PublicationKind, PublicationState, SocialAccount
+from publishing.models import (
+    ENGINE_ERRORS,
+    Publication,
+    PublicationKind,
+    PublicationState,
+    SocialAccount,
+)
 
 
 def _post_url(post_id: int) -> str:
@@ -48,7 +54,8 @@ def publication_failed(*, publication_id: int) -> None:
         library=post.library,
         kind="publication_failed",
         title=format_lazy(kind, title=post.title, where=where),
-        body=publication.error_message,
+        # The engine's own messages are lazy: rendered in each recipient's language.
+        body=ENGINE_ERRORS.get(publication.error_kind, publication.error_message),
         url=_post_url(post.pk),
     )
 
