@@ -104,12 +104,15 @@ class ImageInfo:
 
 @dataclass(frozen=True)
 class VariantInput:
-    """What one post would send to one network: its text, its images in order, and the
-    post's optional link (see `Network.link_in_text`)."""
+    """What one post would send to one network: its text, its images in order, the
+    post's optional link (see `Network.link_in_text`) and its content warning."""
 
     text: str
     images: list[ImageInfo] = field(default_factory=list)
     link: str | None = None
+    # Shown before the text, which stays hidden until the reader opens it (Mastodon's
+    # `spoiler_text`); ignored by networks without `supports_content_warning`.
+    content_warning: str = ""
 
 
 def _number(value: float, decimals: int = 0) -> Promise:
@@ -130,6 +133,11 @@ _TEXT_TEMPLATES = {
     "too_many_mentions": _("{network} : pas plus de {limit} mentions ({count})."),
     "too_many_links": _("{network} : pas plus de {limit} liens ({count})."),
 }
+# "text_too_long" when a content warning counts with the text (Mastodon).
+_WITH_WARNING = _(
+    "{network} : l'avertissement de contenu et le texte dépassent ensemble "
+    "{limit} caractères ({count})."
+)
 
 
 class Network:
@@ -139,6 +147,9 @@ class Network:
     - `measure(text)` returns the length of `text` in the network's unit, counted the
       way the network counts (after `text.prepare_text`, which publishers apply too);
       `remaining(text)` is what is left before `text_limits.max_length` (negative past it).
+    - `measure_post(text, content_warning=…)` is the length the limit applies to: the
+      text's, plus the content warning's where the network counts it with the text
+      (`supports_content_warning`: Mastodon).
     - `final_text(variant)` is the text that will be sent: the variant's text, plus its
       link on a new paragraph when `link_in_text` and the text does not already hold it.
     - `check(variant)` returns every problem, errors and warnings, in a stable order:
@@ -155,6 +166,7 @@ class Network:
     text_limits: TextLimits
     image_limits: ImageLimits
     link_in_text: ClassVar[bool] = True
+    supports_content_warning: ClassVar[bool] = False
     config_attributes: ClassVar[tuple[str, ...]] = ()
     config_aliases: ClassVar[Mapping[str, str]] = {}
 
@@ -162,8 +174,14 @@ class Network:
     def measure(self, text: str) -> int:
         raise NotImplementedError
 
-    def remaining(self, text: str) -> int:
-        return self.text_limits.max_length - self.measure(text)
+    def remaining(self, text: str, *, content_warning: str = "") -> int:
+        return self.text_limits.max_length - self.measure_post(
+            text, content_warning=content_warning
+        )
+
+    def measure_post(self, text: str, *, content_warning: str = "") -> int:
+        """The length the network's limit applies to (see the class's contract)."""
+        return self.measure(text)
 
     def measure_alt_text(self, alt_text: str) -> int:
         """Alt-text length; code points unless the network counts otherwise."""
@@ -207,13 +225,15 @@ class Network:
         message = format_lazy(template, network=self.name, **params)
         return Problem(code=code, severity=severity, message=message, field=field, index=index)
 
-    def _over(self, code: str, limit: int | None, count: int) -> Iterator[Problem]:
+    def _over(
+        self, code: str, limit: int | None, count: int, template: str | Promise | None = None
+    ) -> Iterator[Problem]:
         if limit is not None and count > limit:
             yield self.problem(
                 code,
                 "error",
                 "text",
-                _TEXT_TEMPLATES[code],
+                template or _TEXT_TEMPLATES[code],
                 limit=_number(limit),
                 count=_number(count),
             )
@@ -228,7 +248,13 @@ class Network:
                 _("{network} : la publication est vide (ni texte ni image)."),
             )
             return
-        yield from self._over("text_too_long", limits.max_length, self.measure(text))
+        warning = variant.content_warning.strip() if self.supports_content_warning else ""
+        yield from self._over(
+            "text_too_long",
+            limits.max_length,
+            self.measure_post(text, content_warning=warning),
+            _WITH_WARNING if warning else None,
+        )
         if limits.max_bytes is not None:
             yield from self._over(
                 "text_too_many_bytes", limits.max_bytes, textlib.utf8_length(text)

@@ -7,6 +7,11 @@ mention `@user@instance.example` counts as `@user`. A URL without a scheme count
 characters. (Mastodon also links a few other schemes, gemini:// or ipfs://; we count those
 in full, which can only over-count.)
 
+A content warning (`spoiler_text`) counts toward the same limit, as typed (its URLs are
+not shortened): the validator counts the graphemes of `spoiler_text + countable_text(text)`.
+The server also marks the status and its media sensitive when one is given
+(PostStatusService: `sensitive || spoiler_text.present?`); the client says so too.
+
 Defaults are mastodon.social's `/api/v2/instance` configuration; an account passes its own
 instance's configuration with `with_instance_configuration()`.
 
@@ -74,8 +79,17 @@ class Mastodon(Network):
         "supported_mime_types": "formats",
     }
 
+    supports_content_warning = True
+
     def measure(self, text: str) -> int:
-        text = textlib.prepare_text(text)
+        return textlib.grapheme_count(self._countable(textlib.prepare_text(text)))
+
+    def measure_post(self, text: str, *, content_warning: str = "") -> int:
+        warning = textlib.prepare_text(content_warning).strip()
+        return textlib.grapheme_count(warning + self._countable(textlib.prepare_text(text)))
+
+    def _countable(self, text: str) -> str:
+        """The text as the validator counts it: URLs as 23 x, remote mentions as @user."""
         entities: list[tuple[int, int, str]] = [
             (url.start, url.end, "x" * self.characters_reserved_per_url)
             for url in textlib.extract_urls(text, without_scheme=False)
@@ -86,7 +100,7 @@ class Mastodon(Network):
             if mention.domain
         ]
         if not entities:
-            return textlib.grapheme_count(text)
+            return text
         # Rewrite the text as Mastodon does: overlapping entities keep the first one.
         entities.sort()
         pieces, position = [], 0
@@ -96,7 +110,7 @@ class Mastodon(Network):
             pieces += [text[position:start], replacement]
             position = end
         pieces.append(text[position:])
-        return textlib.grapheme_count("".join(pieces))
+        return "".join(pieces)
 
     def with_instance_configuration(self, instance: Mapping[str, Any]) -> Self:
         """A copy with the limits of an instance, from its `GET /api/v2/instance` JSON
@@ -257,6 +271,7 @@ class MastodonClient(NetworkClient):
             body["media_ids"] = media_ids
         if request.content_warning:
             body["spoiler_text"] = request.content_warning
+            # Mastodon does it anyway; compatible servers may not (media hidden too).
             body["sensitive"] = True
         if request.language:
             body["language"] = request.language

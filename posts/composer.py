@@ -15,6 +15,7 @@ Field names of the composer form (besides posts.forms.PostFieldsForm):
     variant-<net>-media        the photos it gets
     variant-<net>-order-<id>   their order
     variant-<net>-fit          "pad" or "crop" (networks with aspect-ratio rules)
+    variant-<net>-content_warning  shown before the text (networks that have one: Mastodon)
 
 Every rule comes from networks/ (measure, check) and posts.charter; nothing here counts.
 """
@@ -111,10 +112,11 @@ class VariantDraft:
     own_media: bool = False
     media_ids: list[int] = field(default_factory=list)
     image_fit: str = ImageFit.PAD
+    content_warning: str = ""
 
     @property
     def is_empty(self) -> bool:
-        return not (self.text.strip() or self.link or self.own_media) and (
+        return not (self.text.strip() or self.link or self.own_media or self.content_warning) and (
             self.image_fit == ImageFit.PAD
         )
 
@@ -212,6 +214,9 @@ def parse(data, *, library: Library, extra_media: Iterable[Media] = ()) -> Compo
                     )
                 )
         fit = data.get(f"{prefix}fit", ImageFit.PAD)
+        warning = ""
+        if network.supports_content_warning:
+            warning = " ".join(data.get(f"{prefix}content_warning", "").split())
         variants[network.key] = VariantDraft(
             network=network.key,
             text=data.get(f"{prefix}text", "").replace("\r\n", "\n"),
@@ -219,6 +224,7 @@ def parse(data, *, library: Library, extra_media: Iterable[Media] = ()) -> Compo
             own_media=bool(data.get(f"{prefix}own_media")),
             media_ids=chosen,
             image_fit=fit if fit in ImageFit.values else ImageFit.PAD,
+            content_warning=warning,
         )
     return ComposerInput(
         targets=parse_targets(data, library),
@@ -245,6 +251,7 @@ def from_post(post: Post | None) -> ComposerInput:
                 for link in sorted(variant.variant_media.all(), key=lambda link: link.position)
             ],
             image_fit=variant.image_fit,
+            content_warning=variant.content_warning,
         )
     return ComposerInput(
         targets=[Target(t.network, t.account_id) for t in post.targets.all()],
@@ -272,6 +279,7 @@ class NetworkReport:
     limit: int
     problems: list[Problem]
     utm_links: dict[str, str] = field(default_factory=dict)  # problem message -> url
+    content_warning: str = ""  # counted in `count` (Mastodon)
 
     @property
     def image_ratio(self) -> float | None:
@@ -355,10 +363,12 @@ def network_report(
     else:
         photos = list(inp.media)
     images = [(item, inp.alt_text(item)) for item in photos]
+    warning = variant.content_warning if network.supports_content_warning else ""
     draft = VariantInput(
         text=text,
         images=[_image_info(item, alt) for item, alt in images],
         link=effective_link or None,
+        content_warning=warning,
     )
     final = network.final_text(draft)
     problems = network.check(draft, alt_text_required=alt_text_required)
@@ -382,10 +392,11 @@ def network_report(
         images=images,
         image_fit=variant.image_fit,
         overridden=bool(variant.text.strip()),
-        count=network.measure(final),
+        count=network.measure_post(final, content_warning=warning),
         limit=network.text_limits.max_length,
         problems=problems,
         utm_links=utm,
+        content_warning=warning,
     )
 
 

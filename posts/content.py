@@ -20,24 +20,29 @@ def _media_list(links) -> list[dict]:
     ]
 
 
+def _variant(variant) -> dict:
+    item = {
+        "network": variant.network,
+        "account": variant.account_id,
+        "text": variant.text,
+        "own_media": variant.own_media,
+        "media": _media_list(variant.variant_media.select_related("media"))
+        if variant.own_media
+        else [],
+    }
+    # Only when set, so that the fingerprints approved before the field existed hold.
+    if variant.content_warning:
+        item["content_warning"] = variant.content_warning
+    return item
+
+
 def post_snapshot(post: Post) -> dict:
     targets = sorted(
         ({"network": t.network, "account": t.account_id} for t in post.targets.all()),
         key=lambda t: (t["network"], t["account"] or 0),
     )
     variants = sorted(
-        (
-            {
-                "network": v.network,
-                "account": v.account_id,
-                "text": v.text,
-                "own_media": v.own_media,
-                "media": _media_list(v.variant_media.select_related("media"))
-                if v.own_media
-                else [],
-            }
-            for v in post.variants.all()
-        ),
+        (_variant(v) for v in post.variants.all()),
         key=lambda v: (v["network"], v["account"] or 0),
     )
     snapshot = {

@@ -196,7 +196,8 @@ class PostVariant(models.Model):
     """A per-network (or per-account) override of the text and/or the media of a post.
 
     Empty text means "use the master text"; `own_media` False means "use the
-    post's media".
+    post's media". `content_warning` is for networks that have one (Mastodon's
+    `spoiler_text`); it belongs to the approved content like the text.
     """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
@@ -214,6 +215,15 @@ class PostVariant(models.Model):
         max_length=1000,
         blank=True,
         help_text=_("Vide : le lien de la publication (par exemple avec d'autres paramètres UTM)."),
+    )
+    content_warning = models.CharField(
+        _("avertissement de contenu"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Sur Mastodon : affiché à la place du texte, que l'on ouvre d'un clic ; "
+            "les photos sont masquées aussi."
+        ),
     )
     own_media = models.BooleanField(_("photos propres à ce réseau"), default=False)
     image_fit = models.CharField(

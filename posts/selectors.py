@@ -192,7 +192,8 @@ def media_get_for_user(*, user, pk: int, min_role: str = "contributor") -> Media
 class TargetContent:
     """What one target (a network, or an account on it) publishes: the variant's text and
     link when overridden, else the post's; its photos in order; how photos are fitted to
-    aspect-ratio rules. `text` is before `Network.final_text` (which may append the link)."""
+    aspect-ratio rules; the content warning shown before the text (Mastodon). `text` is
+    before `Network.final_text` (which may append the link)."""
 
     network: str
     account_id: int | None
@@ -200,6 +201,7 @@ class TargetContent:
     link: str
     media: list[Media]
     image_fit: str
+    content_warning: str = ""
 
 
 def content_for_target(*, post: Post, network_key: str, account=None) -> TargetContent:
@@ -222,4 +224,5 @@ def content_for_target(*, post: Post, network_key: str, account=None) -> TargetC
         link=(variant.link if variant and variant.link else post.link),
         media=[link.media for link in links],
         image_fit=variant.image_fit if variant else ImageFit.PAD,
+        content_warning=variant.content_warning if variant else "",
     )

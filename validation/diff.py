@@ -102,6 +102,16 @@ def snapshot_diff(
                         segments=text_diff(old_text, new_text),
                     )
                 )
+        old_warning = (before or {}).get("content_warning", "")
+        new_warning = (after or {}).get("content_warning", "")
+        if old_warning != new_warning:
+            changes.append(
+                Change(
+                    _("Avertissement de contenu pour %(where)s") % {"where": where},
+                    before=old_warning or "—",
+                    after=new_warning or "—",
+                )
+            )
         if (before or {}).get("own_media") != (after or {}).get("own_media"):
             own = (after or {}).get("own_media")
             changes.append(

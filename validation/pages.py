@@ -61,6 +61,7 @@ class Preview:
     remaining: int | None
     media: list[Media]
     link: str
+    content_warning: str = ""
 
 
 def _people(specs: list[LevelSpec]) -> dict[int, User]:
@@ -128,10 +129,12 @@ def previews(post: Post, snapshot: dict) -> list[Preview]:
         variant = variants.get(key) or variants.get((target["network"], None)) or {}
         text = variant.get("text") or snapshot["body"]
         items = variant["media"] if variant.get("own_media") else snapshot["media"]
+        warning = variant.get("content_warning", "")
         try:
             network = get_network(target["network"])
             final = network.final_text(VariantInput(text=text, link=snapshot["link"] or None))
-            remaining = network.remaining(final)
+            warning = warning if network.supports_content_warning else ""
+            remaining = network.remaining(final, content_warning=warning)
         except UnknownNetwork:
             final, remaining = text, None
         account = accounts.get(target["account"])
@@ -143,6 +146,7 @@ def previews(post: Post, snapshot: dict) -> list[Preview]:
                 remaining=remaining,
                 media=[media[m["id"]] for m in items if m["id"] in media],
                 link=snapshot["link"],
+                content_warning=warning,
             )
         )
     return result

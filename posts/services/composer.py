@@ -110,6 +110,7 @@ def _set_variant(post: Post, draft: VariantDraft) -> None:
     variant.link = draft.link
     variant.own_media = draft.own_media
     variant.image_fit = draft.image_fit
+    variant.content_warning = draft.content_warning.strip()
     variant.full_clean(exclude=["post", "account"])
     variant.save()
     variant.variant_media.all().delete()

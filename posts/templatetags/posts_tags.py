@@ -88,3 +88,9 @@ def network_names(keys) -> list[str]:
         except UnknownNetwork:
             names.append(key)
     return names
+
+
+@register.filter
+def network_name(key: str) -> str:
+    """`mastodon` → `Mastodon` (an unknown key as it is)."""
+    return network_names([key])[0] if key else ""

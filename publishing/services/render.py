@@ -97,7 +97,8 @@ def publish_request_for(publication: Publication) -> PublishRequest:
         images=tuple(images),
         link=link,
         language=options.get("language", "fr"),
-        content_warning=options.get("content_warning", ""),
+        # The post's own warning; else the account's, if one was ever set.
+        content_warning=content.content_warning or options.get("content_warning", ""),
         visibility=options.get("visibility", ""),
         created_at=publication.first_attempt_at or timezone.now(),
         event=event,

@@ -17,16 +17,17 @@ import regex
 
 # StatusLengthValidator (mastodon app/validators/status_length_validator.rb):
 # graphemes are counted; every URL counts as 23 characters; a remote mention
-# "@user@domain" counts as "@user"; spoiler_text counts with the text.
+# "@user@domain" counts as "@user"; spoiler_text counts with the text, as typed
+# (`[spoiler_text, countable_text(text)].join`: its URLs are not shortened).
 URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 REMOTE_MENTION_RE = re.compile(r"(?<![\w/@])@(\w+)@[\w.-]+\w")
 URL_PLACEHOLDER = "x" * 23
 
 
-def countable_length(text: str) -> int:
+def countable_length(text: str, spoiler_text: str = "") -> int:
     text = URL_RE.sub(URL_PLACEHOLDER, text)
     text = REMOTE_MENTION_RE.sub(lambda m: "@" + m.group(1), text)
-    return len(regex.findall(r"\X", text))
+    return len(regex.findall(r"\X", spoiler_text + text))
 
 
 def iso(timestamp: float) -> str:

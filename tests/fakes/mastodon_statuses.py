@@ -233,12 +233,13 @@ class MastodonStatusesMixin:
         problem = self._check_status_media(media_ids, account_id, now)
         if problem:
             return problem
-        text = request.arg("status") or ""
-        spoiler = request.arg("spoiler_text") or ""
+        # Status#prepare_contents strips both before validating.
+        text = (request.arg("status") or "").strip()
+        spoiler = (request.arg("spoiler_text") or "").strip()
         if not text.strip() and not media_ids:
             return json_response({"error": "Validation failed: Text can't be blank"}, 422)
         limit = self.instance_config["statuses"]["max_characters"]
-        if countable_length(spoiler + text) > limit:
+        if countable_length(text, spoiler) > limit:
             return json_response(
                 {"error": f"Validation failed: Text character limit of {limit} exceeded"}, 422
             )
