@@ -22,8 +22,10 @@ The colleague list itself holds the handles administrators typed (institutional
 and staff accounts, listed on purpose).
 
 Lists are walked only when a total changed since the last walk; a total that went
-down (someone took their like back) walks the whole list again. A colleague added
-to the list later does not reclassify engagement already seen.
+down (someone took their like back) walks the whole list again. When the colleague
+list changes, engagement already seen is reclassified (metrics.reclassify): for that
+each row also keeps keyed hashes of the engager's handle and domains, so a new entry
+can be matched without keeping a handle.
 """
 
 from __future__ import annotations
@@ -59,6 +61,29 @@ def engager_hash(key: str) -> str:
     return digest.hexdigest()[:32]
 
 
+def domain_hash(domain: str) -> str:
+    """A keyed hash of a domain name (16 hex characters: it is only compared with the
+    colleague list's domains, within one library's engagement)."""
+    secret = settings.METRICS_ENGAGER_HASH_KEY or f"metrics-engagers:{settings.SECRET_KEY}"
+    name = "domain:" + normalise_identifier(domain)
+    return hmac.new(secret.encode(), name.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def domain_suffixes(domain: str) -> list[str]:
+    """`a.b.fr` → [`a.b.fr`, `b.fr`, `fr`]: what a domain entry can match
+    (`ColleagueRules.is_colleague`: the domain itself or a parent)."""
+    labels = normalise_identifier(domain).split(".")
+    return [".".join(labels[i:]) for i in range(len(labels)) if labels[i]]
+
+
+def engager_match_keys(engager: Engager) -> tuple[str, str]:
+    """(handle_key, domain_keys) of an `Engagement` (see the model)."""
+    handle = normalise_identifier(engager.handle) if engager.handle else ""
+    differs = handle and handle != normalise_identifier(engager.key)
+    keys = [domain_hash(d) for d in domain_suffixes(engager.domain or "")]
+    return (engager_hash(handle) if differs else ""), (f" {' '.join(keys)} " if keys else "")
+
+
 @dataclass(frozen=True)
 class ColleagueRules:
     accounts: frozenset[str]
@@ -86,22 +111,35 @@ def _own_identifiers(accounts: Iterable[tuple[str, str]]) -> set[str]:
 
 def colleague_rules(library_id: int) -> ColleagueRules:
     """The rules for a publication of `library_id` (see the module docstring)."""
+    return colleague_rules_of([library_id])[library_id]
+
+
+def colleague_rules_of(library_ids: list[int]) -> dict[int, ColleagueRules]:
+    """The rules of each library, in three queries whatever their number."""
     tree = access_tree()
-    ancestors = tree.ancestors(library_id)
-    root = ancestors[-1] if ancestors else library_id
-    accounts = _own_identifiers(
-        SocialAccount.objects.filter(library_id__in=tree.descendants(root)).values_list(
-            "handle", "remote_id"
-        )
-    )
-    domains = set()
-    for match, identifier in Colleague.objects.filter(library_id__in=ancestors).values_list(
-        "match", "identifier"
-    ):
-        (domains if match == ColleagueMatch.DOMAIN else accounts).add(
-            normalise_identifier(identifier)
-        )
-    return ColleagueRules(accounts=frozenset(accounts), domains=frozenset(domains))
+    chains = {library_id: tree.ancestors(library_id) for library_id in library_ids}
+    roots = {library_id: chain[-1] if chain else library_id for library_id, chain in chains.items()}
+    trees = {root: tree.descendants(root) for root in set(roots.values())}
+    owner_root = {member: root for root, members in trees.items() for member in members}
+    own: dict[int, set[str]] = {root: set() for root in trees}
+    for library_id, handle, remote_id in SocialAccount.objects.filter(
+        library_id__in=list(owner_root)
+    ).values_list("library_id", "handle", "remote_id"):
+        own[owner_root[library_id]] |= _own_identifiers([(handle, remote_id)])
+    listed: dict[int, list[tuple[str, str]]] = {}
+    ancestors = {a for chain in chains.values() for a in chain}
+    for library_id, match, identifier in Colleague.objects.filter(
+        library_id__in=ancestors
+    ).values_list("library_id", "match", "identifier"):
+        listed.setdefault(library_id, []).append((match, normalise_identifier(identifier)))
+    rules = {}
+    for library_id, chain in chains.items():
+        accounts, domains = set(own[roots[library_id]]), set()
+        for ancestor in chain:
+            for match, identifier in listed.get(ancestor, []):
+                (domains if match == ColleagueMatch.DOMAIN else accounts).add(identifier)
+        rules[library_id] = ColleagueRules(accounts=frozenset(accounts), domains=frozenset(domains))
+    return rules
 
 
 KINDS = (
@@ -143,9 +181,13 @@ def audience_update(
             known=None if full else (lambda key, known=known: engager_hash(key) in known),
             total=total,
         )
-        seen = {}
+        seen: dict[str, bool] = {}
+        match_keys: dict[str, tuple[str, str]] = {}
         for engager in engagers:
-            seen.setdefault(engager_hash(engager.key), rules.is_colleague(engager))
+            actor = engager_hash(engager.key)
+            if actor not in seen:
+                seen[actor] = rules.is_colleague(engager)
+                match_keys[actor] = engager_match_keys(engager)
         new = {actor: colleague for actor, colleague in seen.items() if actor not in known}
         with transaction.atomic():
             if full and known:
@@ -153,12 +195,21 @@ def audience_update(
                 Engagement.objects.filter(
                     publication_id=refresh.publication_id, kind=kind, actor__in=gone
                 ).delete()
+                # A full walk classifies everyone again: rows follow it.
+                for flag in (True, False):
+                    flipped = [a for a, c in seen.items() if c is flag and known.get(a, c) != c]
+                    if flipped:
+                        Engagement.objects.filter(
+                            publication_id=refresh.publication_id, kind=kind, actor__in=flipped
+                        ).update(is_colleague=flag)
             Engagement.objects.bulk_create(
                 [
                     Engagement(
                         publication_id=refresh.publication_id,
                         kind=kind,
                         actor=actor,
+                        handle_key=match_keys[actor][0],
+                        domain_keys=match_keys[actor][1],
                         is_colleague=colleague,
                         seen_at=now,
                     )
@@ -169,7 +220,9 @@ def audience_update(
         if full:
             colleagues = sum(1 for colleague in seen.values() if colleague)
         else:
-            colleagues = getattr(refresh, colleague_field) + sum(new.values())
+            # From the rows (not the refresh's previous count): the rows are what a
+            # reclassification changes (metrics.reclassify).
+            colleagues = sum(known.values()) + sum(new.values())
         setattr(refresh, seen_field, total)
         setattr(refresh, colleague_field, colleagues)
 

@@ -1,13 +1,21 @@
-"""Writes of the colleague list (metrics.audience reads it)."""
+"""Writes of the colleague list (metrics.audience reads it). Each change enqueues the
+reclassification of the engagement already seen (metrics.reclassify), on commit."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from libraries.models import Library
 from metrics.audience import normalise_identifier
 from metrics.models import Colleague, ColleagueMatch
+
+
+def _reclassify_later(library_id: int) -> None:
+    from metrics.tasks import reclassify_engagements
+
+    transaction.on_commit(lambda: reclassify_engagements.delay(library_id))
 
 
 def colleague_add(
@@ -20,15 +28,21 @@ def colleague_add(
         raise ValidationError(_("Indiquez un compte ou un nom de domaine."))
     if Colleague.objects.filter(library=library, match=match, identifier=identifier).exists():
         raise ValidationError(_("« %(name)s » est déjà dans la liste.") % {"name": identifier})
-    return Colleague.objects.create(
-        library=library,
-        identifier=identifier,
-        match=match,
-        kind=kind,
-        label=label,
-        created_by=by,
-    )
+    with transaction.atomic():
+        colleague = Colleague.objects.create(
+            library=library,
+            identifier=identifier,
+            match=match,
+            kind=kind,
+            label=label,
+            created_by=by,
+        )
+        _reclassify_later(library.pk)
+    return colleague
 
 
 def colleague_remove(*, colleague: Colleague, by) -> None:
-    colleague.delete()
+    with transaction.atomic():
+        library_id = colleague.library_id
+        colleague.delete()
+        _reclassify_later(library_id)

@@ -18,6 +18,13 @@ from metrics.colleague_forms import ColleagueForm
 from metrics.models import Colleague
 
 
+def _recount() -> str:
+    return _(
+        "Les mentions j'aime et partages déjà relevés sont reclassés (public ou collègues) "
+        "dans quelques instants."
+    )
+
+
 def _library(request):
     if request.library is None:
         raise Http404("No library.")
@@ -36,7 +43,7 @@ def colleagues(request):
         except ValidationError as exc:
             form.add_error("identifier", exc)
         else:
-            messages.success(request, _("Le collègue est ajouté à la liste."))
+            messages.success(request, _("Le collègue est ajouté à la liste.") + " " + _recount())
             return redirect("metrics:colleagues")
     parents = library_ancestors(library)[1:]
     return render(
@@ -58,5 +65,5 @@ def colleague_delete(request, pk: int):
         Colleague.objects.all(), user=request.user, pk=pk, min_role=Role.ADMINISTRATOR
     )
     colleague_services.colleague_remove(colleague=colleague, by=request.user)
-    messages.success(request, _("Le collègue est retiré de la liste."))
+    messages.success(request, _("Le collègue est retiré de la liste.") + " " + _recount())
     return redirect("metrics:colleagues")

@@ -38,3 +38,10 @@ def send_monthly_reports() -> int:
     from metrics.reports import monthly_reports_send_due
 
     return monthly_reports_send_due()
+
+
+@shared_task(name="metrics.reclassify_engagements", ignore_result=True)
+def reclassify_engagements(library_id: int) -> None:
+    from metrics.reclassify import engagements_reclassify
+
+    engagements_reclassify(library_id=library_id)

@@ -67,15 +67,23 @@ class EngagementKind(models.TextChoices):
 
 class Engagement(models.Model):
     """One engager seen on one publication: a keyed hash of the account's stable
-    identifier (never the handle or any profile data) and whether it was a colleague
-    then. Used to walk engager lists incrementally (stop at the first one already
-    seen); deleted METRICS_ENGAGER_RETENTION_DAYS after publication."""
+    identifier (never the handle or any profile data) and whether it counts as a
+    colleague (as seen, then reclassified when the colleague list changes). Used to
+    walk engager lists incrementally (stop at the first one already seen); deleted
+    METRICS_ENGAGER_RETENTION_DAYS after publication."""
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="engagements"
     )
     kind = models.CharField(max_length=10, choices=EngagementKind.choices)
     actor = models.CharField(max_length=64)
+    # What a colleague entry added later must match (metrics.reclassify), hashed like
+    # `actor`: the handle where it differs from the stable identifier (a Bluesky
+    # handle; "" otherwise), and " h1 h2 … " the domain and each parent domain
+    # (`paris.bibliotheques.fr`, `bibliotheques.fr`, `fr`). "" for engagement seen
+    # before these were kept: then only `actor` can be matched again.
+    handle_key = models.CharField(max_length=32, blank=True, default="")
+    domain_keys = models.TextField(blank=True, default="")
     is_colleague = models.BooleanField(default=False)
     seen_at = models.DateTimeField()
 
