@@ -1,9 +1,10 @@
 """Public, signed, expiring URLs of the renditions a network downloads itself.
 
 Instagram and Threads take no image bytes: a container names an `image_url` that
-Meta's servers fetch (instagram-platform/content-publishing, threads/posts). Every
-client whose `needs_public_image_urls` is set gets such a URL in `Image.url`
-(publishing.services.render), built here:
+Meta's servers fetch (instagram-platform/content-publishing, threads/posts); Google
+Business Profile local posts name a `media[].sourceUrl` that Google fetches
+(my-business/content/posts-data). Every client whose `needs_public_image_urls` is set
+gets such a URL in `Image.url` (publishing.services.render), built here:
 
     <PUBLIC_BASE_URL>/publishing/public-media/<token>/<filename>
 
@@ -11,8 +12,19 @@ client whose `needs_public_image_urls` is set gets such a URL in `Image.url`
 SECRET_KEY, a salt of its own). The view answers without a login, only while:
 - the signature is valid (else 404) and younger than PUBLIC_MEDIA_MAX_AGE seconds
   (else 410 Gone);
-- the publication is being sent (state `publishing`; after that, 410: Meta has
-  fetched the image when the container was made);
+- the publication is being sent (`publishing`), being reconciled (`unknown`: the
+  post may exist and its photo still be fetched), or was published less than
+  PUBLIC_MEDIA_MAX_AGE seconds ago; otherwise (failed, cancelled, published long
+  ago, back to scheduled) 410 Gone.
+
+How long after publishing: Meta says "we cURL media used in publishing attempts, so
+the media must be hosted on a publicly accessible server at the time of the attempt"
+(instagram-platform/content-publishing) and Annexe publishes a container only once it
+is FINISHED, so Meta has the bytes by then. Google says nothing of when it fetches a
+local post's photo: the post answers PROCESSING first, and the client stops polling
+after a few seconds, so Google may fetch after the publication is marked published.
+The URL therefore stays valid until PUBLIC_MEDIA_MAX_AGE after publication (and, like
+every URL, at most PUBLIC_MEDIA_MAX_AGE after it was signed).
 - the rendition is one of the publication's photos, for the publication's network
   (else 404).
 The file is read from storage by the rendition's own name: nothing in the URL is a
@@ -21,11 +33,13 @@ path, so no directory traversal is possible; `filename` only has to match.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from posts.models import MediaRendition
 from posts.selectors import content_for_target
@@ -59,7 +73,7 @@ def rendition_filename(rendition: MediaRendition) -> str:
 
 def public_media_url(*, publication: Publication, rendition: MediaRendition) -> str:
     """The absolute URL under which the network may download `rendition` while
-    `publication` is being sent."""
+    `publication` is sent, and a while after (see `still_fetchable`)."""
     token = _signer().sign(f"{publication.pk}.{rendition.pk}")
     path = reverse(
         "publishing:public_media",
@@ -94,6 +108,17 @@ def public_media_get(*, token: str, filename: str) -> PublicMedia:
     )
     if rendition.media_id not in {media.pk for media in content.media}:
         raise PublicMediaNotFound
-    if publication.state != PublicationState.PUBLISHING:
+    if not still_fetchable(publication):
         raise PublicMediaGone
     return PublicMedia(rendition=rendition, filename=filename)
+
+
+def still_fetchable(publication: Publication, *, now: dt.datetime | None = None) -> bool:
+    """Whether the network may still be downloading the publication's photos (see the
+    module docstring)."""
+    if publication.state in (PublicationState.PUBLISHING, PublicationState.UNKNOWN):
+        return True
+    if publication.state != PublicationState.PUBLISHED or publication.published_at is None:
+        return False
+    now = now or timezone.now()
+    return now < publication.published_at + dt.timedelta(seconds=settings.PUBLIC_MEDIA_MAX_AGE)

@@ -216,7 +216,7 @@ EXEMPT = {
     # The survey is public and anonymous by design, addressed by an unguessable token
     # (tests/metrics/test_events.py).
     "metrics:survey": "public anonymous survey by unguessable token",
-    # Signed, expiring, only while its publication is being sent (test_public_media.py).
+    # Signed, expiring, only around its publication's sending (test_public_media.py).
     "publishing:public_media": "signed expiring token for the network's download",
     "editorial_calendar:feed": "private iCal feed: a secret, revocable token per person and "
     "library; the owner's access is re-checked on each request (tests/editorial_calendar/"

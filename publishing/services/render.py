@@ -65,8 +65,8 @@ def publish_request_for(publication: Publication) -> PublishRequest:
         with rendition.file.open("rb") as stored:
             data = stored.read()
         if client.needs_public_image_urls:
-            # Meta downloads the image itself: a signed URL valid while this
-            # publication is being sent.
+            # Meta and Google download the image themselves: a signed URL, valid
+            # while this publication is sent and a while after (public_media).
             url = public_media_url(publication=publication, rendition=rendition)
         else:
             url = _absolute(media.file.url)

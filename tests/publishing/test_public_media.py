@@ -1,12 +1,14 @@
 """Public media URLs: what Meta downloads while a publication is sent. Signed,
 expiring, only the publication's own renditions, with their content type."""
 
+import datetime as dt
 import io
 import time
 
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from posts.models import MediaRendition
@@ -98,11 +100,44 @@ def test_an_expired_url_is_gone(publishing, client, monkeypatch, settings):
     assert client.get(_path(image.url)).status_code == 410
 
 
-def test_once_published_the_url_is_gone(publishing, client):
+def test_after_publication_the_url_stays_valid_for_max_age_then_is_gone(
+    publishing, client, settings
+):
+    # Google fetches a local post's photo when it likes (the post is PROCESSING
+    # first): the URL outlives the state change, not the max age.
+    settings.PUBLIC_MEDIA_MAX_AGE = 600
     (image,) = publish_request_for(publishing).images
-    Publication.objects.filter(pk=publishing.pk).update(state=S.PUBLISHED)
+    now = timezone.now()
+    Publication.objects.filter(pk=publishing.pk).update(
+        state=S.PUBLISHED, published_at=now - dt.timedelta(seconds=590)
+    )
+    assert client.get(_path(image.url)).status_code == 200
 
+    Publication.objects.filter(pk=publishing.pk).update(
+        published_at=now - dt.timedelta(seconds=601)
+    )
     assert client.get(_path(image.url)).status_code == 410
+
+
+@pytest.mark.parametrize(
+    ("state", "status"),
+    [(S.UNKNOWN, 200), (S.FAILED, 410), (S.CANCELLED, 410), (S.SCHEDULED, 410)],
+)
+def test_while_reconciled_the_url_stays_valid_otherwise_gone(publishing, client, state, status):
+    (image,) = publish_request_for(publishing).images
+    Publication.objects.filter(pk=publishing.pk).update(state=state)
+
+    assert client.get(_path(image.url)).status_code == status
+
+
+def test_google_business_photos_get_a_signed_url_too(approve, cast, settings):
+    settings.PUBLIC_BASE_URL = "https://annexe.example.fr"
+    account = SocialAccountFactory(
+        library=cast.net.a, network="google_business", remote_id="accounts/1/locations/2"
+    )
+    post = approve([account], media=[MediaFactory(library=cast.net.a)])
+    (image,) = publish_request_for(Publication.objects.get(post=post)).images
+    assert image.url.startswith("https://annexe.example.fr/publishing/public-media/")
 
 
 def test_only_the_publications_own_renditions(publishing, client, cast):
