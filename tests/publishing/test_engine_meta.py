@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import requests
+from django.conf import settings
 from django.utils import timezone
 
 from networks import graph
@@ -71,7 +72,11 @@ def test_a_post_with_a_photo_goes_to_the_page_instagram_and_threads(
     assert 0.8 <= ig_container["image"]["width"] / ig_container["image"]["height"] <= 1.91
     assert ig_container["alt_text"] == "La façade de la médiathèque"
     assert containers[thread["container_id"]]["alt_text"] == "La façade de la médiathèque"
-    # Once published, the URL no longer serves the photo.
+    # Once published, the URL serves the photo for PUBLIC_MEDIA_MAX_AGE more, no longer.
+    assert requests.get(ig_container["image_url"], timeout=5).status_code == 200
+    Publication.objects.filter(post=post, network="instagram").update(
+        published_at=timezone.now() - dt.timedelta(seconds=settings.PUBLIC_MEDIA_MAX_AGE + 1)
+    )
     assert requests.get(ig_container["image_url"], timeout=5).status_code == 410
 
 
