@@ -26,7 +26,7 @@ from networks import text as textlib
 from networks.client import NetworkClient
 
 Severity = Literal["error", "warning"]
-ProblemField = Literal["text", "media", "alt_text", "link"]
+ProblemField = Literal["text", "media", "alt_text", "link", "event"]
 AnimatedGif = Literal["never", "alone", "always"]
 
 

@@ -146,12 +146,23 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Offer:
+    """An offer a post makes (Google Business Profile OFFER posts), with its `Event`
+    as title and validity: a coupon code, a page where it is redeemed online, terms.
+    Each is optional."""
+
+    coupon_code: str = ""
+    redeem_url: str = ""
+    terms: str = ""
+
+
+@dataclass(frozen=True)
 class PublishRequest:
     """What to publish. `key` is stable across retries (see `NetworkClient.new_key`);
-    `text` is the network's final text (`Network.final_text`). `event` and
-    `call_to_action` (a button kind such as "LEARN_MORE", whose link is `link`) are
-    used by the networks that have them (Google Business Profile) and ignored by the
-    others."""
+    `text` is the network's final text (`Network.final_text`). `event`, `offer` (with
+    an event: an offer valid from its start to its end) and `call_to_action` (a button
+    kind such as "LEARN_MORE", whose link is `link`) are used by the networks that have
+    them (Google Business Profile) and ignored by the others."""
 
     key: str
     text: str
@@ -163,6 +174,7 @@ class PublishRequest:
     visibility: str = ""
     created_at: datetime | None = None
     event: Event | None = None
+    offer: Offer | None = None
     call_to_action: str = ""
 
 

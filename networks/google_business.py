@@ -19,9 +19,17 @@ in the text; posts whose text holds a phone number are rejected by Google (Ayrsh
 the "Call" button (``CALL``) is the way to show the number.
 
 Post kinds (``topicType``): STANDARD (news), EVENT (needs a title, at most 58
-characters per PostSyncer, and a start and an end), OFFER (an event with a coupon).
-``check_event`` and ``check_call_to_action`` check what the composer collects beyond the
-text and images.
+characters per PostSyncer, and a start and an end), OFFER. An offer is an event too:
+``LocalPost.event`` is "required for topic types EVENT and OFFER" (its title is the
+offer's title, its schedule the offer's validity), plus ``offer {couponCode,
+redeemOnlineUrl, termsConditions}``, each "optional" (reference ``LocalPostOffer``;
+``offer`` "should only be set when the topic_type is OFFER"). ``callToAction`` is
+"ignored for topic type OFFER": an offer has no button, its link is the online
+redemption page. Lengths of the coupon code and the terms are not documented: we take
+58 characters for the code (as a title; unconfirmed) and 5,000 for the terms
+(unconfirmed); the fake's limits are configurable.
+``check_event``, ``check_offer`` and ``check_call_to_action`` check what the composer
+collects beyond the text and images.
 
 The client (local posts, find, delete, metrics, OAuth) is in
 ``networks.google_business_client``.
@@ -41,6 +49,9 @@ from networks.google_business_client import GoogleBusinessClient
 
 CALL_TO_ACTION_TYPES = ("LEARN_MORE", "BOOK", "ORDER", "SHOP", "SIGN_UP", "CALL")
 EVENT_TITLE_MAX = 58
+OFFER_COUPON_MAX = 58  # (unconfirmed)
+OFFER_TERMS_MAX = 5000  # (unconfirmed)
+_URL_RE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+[^\s]*\Z")
 MIN_SIDE = 250
 MIN_BYTES = 10_240
 _PHONE_RE = re.compile(r"(?<!\w)(?:\+\d{1,3}[ .-]?)?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){3,4}(?!\w)")
@@ -60,6 +71,16 @@ class GbpEvent:
     end: datetime | None
 
 
+@dataclass(frozen=True)
+class GbpOffer:
+    """An offer as the composer collects it (each part optional); its title and
+    validity are the post's event."""
+
+    coupon_code: str = ""
+    redeem_url: str = ""
+    terms: str = ""
+
+
 class GoogleBusiness(Network):
     key = "google_business"
     name = "Google Business Profile"
@@ -75,6 +96,8 @@ class GoogleBusiness(Network):
     link_in_text = False  # the link becomes the call-to-action button
     call_to_action_types = CALL_TO_ACTION_TYPES
     event_title_max = EVENT_TITLE_MAX
+    offer_coupon_max = OFFER_COUPON_MAX
+    offer_terms_max = OFFER_TERMS_MAX
 
     def measure(self, text: str) -> int:
         return textlib.utf16_length(textlib.prepare_text(text))
@@ -129,47 +152,37 @@ class GoogleBusiness(Network):
         return problems
 
     # --- beyond text and images ---------------------------------------------------------
-    def check_event(self, event: GbpEvent) -> list[Problem]:
+    def check_event(self, event: GbpEvent, *, offer: bool = False) -> list[Problem]:
         """An EVENT or OFFER post needs a title (58 characters at most), a start and an
-        end, the end after the start."""
+        end, the end after the start. Problems on an offer speak of an offer; their
+        codes start with ``offer_`` instead of ``event_``."""
+        kind = "offer" if offer else "event"
+        templates = _OFFER_TEMPLATES if offer else _EVENT_TEMPLATES
         problems = []
         title = event.title.strip()
         if not title:
             problems.append(
-                self.problem(
-                    "event_title_missing",
-                    "error",
-                    "text",
-                    _("{network} : un événement a besoin d'un titre."),
-                )
+                self.problem(f"{kind}_title_missing", "error", "event", templates["title_missing"])
             )
         elif len(title) > self.event_title_max:
             problems.append(
                 self.problem(
-                    "event_title_too_long",
+                    f"{kind}_title_too_long",
                     "error",
-                    "text",
-                    _("{network} : le titre de l'événement dépasse {limit} caractères ({count})."),
+                    "event",
+                    templates["title_too_long"],
                     limit=self.event_title_max,
                     count=len(title),
                 )
             )
         if event.start is None or event.end is None:
             problems.append(
-                self.problem(
-                    "event_dates_missing",
-                    "error",
-                    "text",
-                    _("{network} : un événement a besoin d'un début et d'une fin."),
-                )
+                self.problem(f"{kind}_dates_missing", "error", "event", templates["dates_missing"])
             )
         elif event.end <= event.start:
             problems.append(
                 self.problem(
-                    "event_ends_before_start",
-                    "error",
-                    "text",
-                    _("{network} : la fin de l'événement doit venir après son début."),
+                    f"{kind}_ends_before_start", "error", "event", templates["ends_before_start"]
                 )
             )
         return problems
@@ -197,3 +210,79 @@ class GoogleBusiness(Network):
                 )
             ]
         return []
+
+    def check_offer(
+        self, event: GbpEvent, offer: GbpOffer, *, call_to_action: str = ""
+    ) -> list[Problem]:
+        """An OFFER post: the event's rules (title, start, end: Google requires the
+        event of an offer), a coupon code and terms within their lengths, an online
+        redemption page that is a web address; a chosen button is ignored by Google."""
+        problems = self.check_event(event, offer=True)
+        code = offer.coupon_code.strip()
+        if len(code) > self.offer_coupon_max:
+            problems.append(
+                self.problem(
+                    "offer_coupon_too_long",
+                    "error",
+                    "event",
+                    _("{network} : le code promo dépasse {limit} caractères ({count})."),
+                    limit=self.offer_coupon_max,
+                    count=len(code),
+                )
+            )
+        if len(offer.terms) > self.offer_terms_max:
+            problems.append(
+                self.problem(
+                    "offer_terms_too_long",
+                    "error",
+                    "event",
+                    _(
+                        "{network} : les conditions de l'offre dépassent {limit} caractères "
+                        "({count})."
+                    ),
+                    limit=self.offer_terms_max,
+                    count=len(offer.terms),
+                )
+            )
+        url = offer.redeem_url.strip()
+        if url and not _URL_RE.match(url):
+            problems.append(
+                self.problem(
+                    "offer_redeem_url_invalid",
+                    "error",
+                    "event",
+                    _(
+                        "{network} : le lien pour profiter de l'offre en ligne doit être une "
+                        "adresse web complète (https://…)."
+                    ),
+                )
+            )
+        if call_to_action:
+            problems.append(
+                self.problem(
+                    "offer_call_to_action_ignored",
+                    "warning",
+                    "event",
+                    _(
+                        "{network} : une offre n'a pas de bouton, Google ignore celui choisi ; "
+                        "on profite de l'offre en ligne par son lien (ou celui de la publication)."
+                    ),
+                )
+            )
+        return problems
+
+
+_EVENT_TEMPLATES = {
+    "title_missing": _("{network} : un événement a besoin d'un titre."),
+    "title_too_long": _(
+        "{network} : le titre de l'événement dépasse {limit} caractères ({count})."
+    ),
+    "dates_missing": _("{network} : un événement a besoin d'un début et d'une fin."),
+    "ends_before_start": _("{network} : la fin de l'événement doit venir après son début."),
+}
+_OFFER_TEMPLATES = {
+    "title_missing": _("{network} : une offre a besoin d'un titre."),
+    "title_too_long": _("{network} : le titre de l'offre dépasse {limit} caractères ({count})."),
+    "dates_missing": _("{network} : une offre a besoin d'un début et d'une fin de validité."),
+    "ends_before_start": _("{network} : la fin de l'offre doit venir après son début."),
+}

@@ -104,8 +104,10 @@ def _time(value: datetime) -> dict[str, int]:
 
 
 def local_post(request: PublishRequest) -> dict[str, Any]:
-    """The LocalPost for a request: STANDARD, or EVENT when it carries an event; the link
-    becomes the call-to-action button (LEARN_MORE unless another is chosen)."""
+    """The LocalPost for a request: STANDARD, EVENT when it carries an event, OFFER when
+    it also carries an offer. The link becomes the call-to-action button (LEARN_MORE
+    unless another is chosen); an offer has no button (Google ignores it on OFFER
+    posts): its link is where it is redeemed online, the offer's own or the post's."""
     body: dict[str, Any] = {
         "languageCode": request.language or "fr",
         "summary": request.text,
@@ -123,6 +125,15 @@ def local_post(request: PublishRequest) -> dict[str, Any]:
                 "endTime": _time(event.end),
             },
         }
+        if request.offer is not None:
+            body["topicType"] = "OFFER"
+            offer = {
+                "couponCode": request.offer.coupon_code.strip(),
+                "redeemOnlineUrl": request.offer.redeem_url.strip() or request.link,
+                "termsConditions": request.offer.terms.strip(),
+            }
+            body["offer"] = {key: value for key, value in offer.items() if value}
+            return _with_media(body, request)
     action = request.call_to_action or "LEARN_MORE"
     # A button opens the post's link; without one, only "CALL" (the profile's number)
     # makes sense, and Google refuses the others.
@@ -130,6 +141,10 @@ def local_post(request: PublishRequest) -> dict[str, Any]:
         body["callToAction"] = {"actionType": action}
         if action != "CALL":
             body["callToAction"]["url"] = request.link
+    return _with_media(body, request)
+
+
+def _with_media(body: dict[str, Any], request: PublishRequest) -> dict[str, Any]:
     if request.images:
         if any(not image.url for image in request.images):
             raise PermanentError("Google : la photo n'a pas d'adresse publique.")

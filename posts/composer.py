@@ -34,6 +34,7 @@ from libraries.models import Library
 from libraries.selectors import access_tree
 from networks import ImageInfo, Network, Problem, VariantInput, all_networks
 from networks import text as textlib
+from networks.google_business import GbpEvent, GbpOffer
 from posts.charter import Charter, charter_problems
 from posts.models import ImageFit, Media, Post
 from posts.selectors import media_usable_in, network_for
@@ -353,6 +354,8 @@ def network_report(
     charter: Charter | None,
     alt_text_required: bool,
     call_to_action: str = "",
+    event: GbpEvent | None = None,
+    offer: GbpOffer | None = None,
 ) -> NetworkReport:
     variant = inp.variants.get(network.key) or VariantDraft(network=network.key)
     text = variant.text if variant.text.strip() else body
@@ -372,9 +375,16 @@ def network_report(
     )
     final = network.final_text(draft)
     problems = network.check(draft, alt_text_required=alt_text_required)
-    if call_to_action and hasattr(network, "check_call_to_action"):
-        # A button (Google Business Profile) opens the link: without one, it cannot.
-        problems += network.check_call_to_action(call_to_action, effective_link)
+    if offer is not None and event is not None and hasattr(network, "check_offer"):
+        # An offer (Google Business Profile) is an event with a code, a page and terms,
+        # and no button.
+        problems += network.check_offer(event, offer, call_to_action=call_to_action)
+    else:
+        if event is not None and hasattr(network, "check_event"):
+            problems += network.check_event(event)
+        if call_to_action and hasattr(network, "check_call_to_action"):
+            # A button (Google Business Profile) opens the link: without one, it cannot.
+            problems += network.check_call_to_action(call_to_action, effective_link)
     problems += charter_problems(charter, network=network, text=final)
     utm = {}
     candidates = _urls_without_utm(network, final, effective_link)
@@ -408,6 +418,8 @@ def report(
     link: str,
     charter: Charter | None,
     call_to_action: str = "",
+    event: GbpEvent | None = None,
+    offer: GbpOffer | None = None,
 ) -> list[NetworkReport]:
     """One report per network targeted (per account when an account has its own limits,
     e.g. a Mastodon instance allowing 1,000 characters), in the registry's order."""
@@ -435,9 +447,62 @@ def report(
                     charter=charter,
                     alt_text_required=library.alt_text_required,
                     call_to_action=call_to_action,
+                    event=event,
+                    offer=offer,
                 )
             )
     return reports
+
+
+EVENT_FIELDS = (
+    "event_title",
+    "event_starts_at",
+    "event_ends_at",
+    "is_offer",
+    "offer_coupon_code",
+    "offer_redeem_url",
+    "offer_terms",
+)
+
+
+def event_and_offer(form) -> tuple[GbpEvent | None, GbpOffer | None]:
+    """The event and offer a composer form holds right now, for the live checks: each
+    field read on its own (a too-long code or a bad address is kept as typed, so the
+    network's rule can say so; a date that does not parse is missing)."""
+    values = {}
+    for name in EVENT_FIELDS:
+        raw = form[name].value()
+        try:
+            values[name] = form.fields[name].clean(raw)
+        except ValidationError:
+            values[name] = None if name.startswith("event_") and name != "event_title" else raw
+    title = (values["event_title"] or "").strip()
+    start, end = values["event_starts_at"], values["event_ends_at"]
+    if not (values["is_offer"] or title or start or end):
+        return None, None
+    event = GbpEvent(title=title, start=start, end=end)
+    if not values["is_offer"]:
+        return event, None
+    return event, GbpOffer(
+        coupon_code=values["offer_coupon_code"] or "",
+        redeem_url=values["offer_redeem_url"] or "",
+        terms=values["offer_terms"] or "",
+    )
+
+
+def post_event_and_offer(post: Post) -> tuple[GbpEvent | None, GbpOffer | None]:
+    """The event and offer a saved post holds (see `event_and_offer`)."""
+    if not (post.is_offer or post.event_title or post.event_starts_at or post.event_ends_at):
+        return None, None
+    event = GbpEvent(title=post.event_title, start=post.event_starts_at, end=post.event_ends_at)
+    if not post.is_offer:
+        return event, None
+    offer = GbpOffer(
+        coupon_code=post.offer_coupon_code,
+        redeem_url=post.offer_redeem_url,
+        terms=post.offer_terms,
+    )
+    return event, offer
 
 
 def _has_own_limits(account: SocialAccount) -> bool:

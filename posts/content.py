@@ -59,6 +59,13 @@ def post_snapshot(post: Post) -> dict:
             _utc(post.event_starts_at),
             _utc(post.event_ends_at),
         ]
+    if post.is_offer or post.offer_coupon_code or post.offer_redeem_url or post.offer_terms:
+        snapshot["offer"] = [
+            post.is_offer,
+            post.offer_coupon_code,
+            post.offer_redeem_url,
+            post.offer_terms,
+        ]
     if post.call_to_action:
         snapshot["call_to_action"] = post.call_to_action
     return snapshot

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
 from networks import NETWORK_CHOICES
-from networks.google_business import EVENT_TITLE_MAX
+from networks.google_business import EVENT_TITLE_MAX, OFFER_COUPON_MAX, OFFER_TERMS_MAX
 from posts.models import CallToAction, EditorialLine, Media, PostState
 from posts.selectors import editorial_lines_for
 
@@ -100,6 +100,34 @@ class PostFieldsForm(forms.Form):
     )
     event_starts_at = LocalDateTimeField(label=_("Début de l'événement"), required=False)
     event_ends_at = LocalDateTimeField(label=_("Fin de l'événement"), required=False)
+    is_offer = forms.BooleanField(
+        label=_("C'est une offre (Google Business Profile)"),
+        required=False,
+        help_text=_(
+            "Google la publie comme une offre : le titre et les dates ci-dessus sont ceux de "
+            "l'offre et de sa validité."
+        ),
+    )
+    offer_coupon_code = forms.CharField(
+        label=_("Code promo"),
+        required=False,
+        max_length=OFFER_COUPON_MAX,
+        help_text=_("Facultatif : le code à donner à l'accueil ou en ligne."),
+    )
+    offer_redeem_url = forms.URLField(
+        label=_("Lien pour profiter de l'offre en ligne"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("Facultatif ; vide : le lien de la publication."),
+    )
+    offer_terms = forms.CharField(
+        label=_("Conditions de l'offre"),
+        required=False,
+        max_length=OFFER_TERMS_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facultatif : à qui elle s'adresse, jusqu'à quand, dans quelle limite…"),
+    )
     call_to_action = forms.ChoiceField(
         label=_("Bouton (Google Business Profile)"),
         required=False,
@@ -127,16 +155,33 @@ class PostFieldsForm(forms.Form):
             cleaned["scheduled_at"] = None
         title = (cleaned.get("event_title") or "").strip()
         start, end = cleaned.get("event_starts_at"), cleaned.get("event_ends_at")
-        if title or start or end:
+        offer_parts = ("offer_coupon_code", "offer_redeem_url", "offer_terms")
+        if not cleaned.get("is_offer"):
+            for name in offer_parts:
+                if (cleaned.get(name) or "").strip():
+                    self.add_error(
+                        name, _("Cochez « C'est une offre » : ce champ ne sert qu'à une offre.")
+                    )
+        if cleaned.get("is_offer"):
+            # An offer's title and validity are its event's (Google requires them).
+            if not title:
+                self.add_error("event_title", _("Une offre a besoin d'un titre."))
+            if start is None:
+                self.add_error("event_starts_at", _("Une offre a besoin d'un début de validité."))
+            if end is None:
+                self.add_error("event_ends_at", _("Une offre a besoin d'une fin de validité."))
+        elif title or start or end:
             if not title:
                 self.add_error("event_title", _("Un événement a besoin d'un titre."))
             if start is None:
                 self.add_error("event_starts_at", _("Un événement a besoin d'un début."))
             if end is None:
                 self.add_error("event_ends_at", _("Un événement a besoin d'une fin."))
-            if start and end and end <= start:
-                self.add_error("event_ends_at", _("La fin doit venir après le début."))
+        if start and end and end <= start:
+            self.add_error("event_ends_at", _("La fin doit venir après le début."))
         cleaned["event_title"] = title
+        cleaned["offer_coupon_code"] = (cleaned.get("offer_coupon_code") or "").strip()
+        cleaned["offer_terms"] = (cleaned.get("offer_terms") or "").strip()
         return cleaned
 
 

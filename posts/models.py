@@ -117,6 +117,14 @@ class Post(models.Model):
     event_title = models.CharField(_("titre de l'événement"), max_length=200, blank=True)
     event_starts_at = models.DateTimeField(_("début de l'événement"), null=True, blank=True)
     event_ends_at = models.DateTimeField(_("fin de l'événement"), null=True, blank=True)
+    # An offer (Google Business Profile OFFER posts): the event above is its title and
+    # validity; the code, the online redemption page and the terms are optional.
+    is_offer = models.BooleanField(_("c'est une offre"), default=False)
+    offer_coupon_code = models.CharField(_("code promo"), max_length=100, blank=True)
+    offer_redeem_url = models.URLField(
+        _("lien pour profiter de l'offre"), max_length=1000, blank=True
+    )
+    offer_terms = models.TextField(_("conditions de l'offre"), blank=True)
     call_to_action = models.CharField(
         _("bouton"),
         max_length=16,

@@ -44,6 +44,10 @@ def post_create(
     event_title: str = "",
     event_starts_at=None,
     event_ends_at=None,
+    is_offer: bool = False,
+    offer_coupon_code: str = "",
+    offer_redeem_url: str = "",
+    offer_terms: str = "",
     call_to_action: str = "",
 ) -> Post:
     if not access_for(author).has_role(library.id):
@@ -62,6 +66,10 @@ def post_create(
             event_title=event_title,
             event_starts_at=event_starts_at,
             event_ends_at=event_ends_at,
+            is_offer=is_offer,
+            offer_coupon_code=offer_coupon_code,
+            offer_redeem_url=offer_redeem_url,
+            offer_terms=offer_terms,
             call_to_action=call_to_action,
         )
         post.full_clean()
@@ -77,6 +85,10 @@ _CONTENT_FIELDS = {
     "event_title",
     "event_starts_at",
     "event_ends_at",
+    "is_offer",
+    "offer_coupon_code",
+    "offer_redeem_url",
+    "offer_terms",
     "call_to_action",
 }
 _OTHER_FIELDS = {"title", "editorial_line", "notes", "scheduled_at", "publish_when_approved"}

@@ -85,6 +85,7 @@ def _requested_time(request) -> dict:
 def _render(request, library, post, form, composed, *, refused=(), status=200):
     link = form.cleaned_data.get("link", "") if form.is_bound else post.link if post else ""
     charter = charter_for(library)
+    event, offer = composer.event_and_offer(form)
     reports = composer.report(
         library=library,
         inp=composed,
@@ -92,6 +93,8 @@ def _render(request, library, post, form, composed, *, refused=(), status=200):
         link=link or "",
         charter=charter,
         call_to_action=form["call_to_action"].value() or "",
+        event=event,
+        offer=offer,
     )
     context = {
         "form": form,
@@ -115,6 +118,7 @@ def _live_context(composed, reports, charter=None) -> dict:
         "text_problems": composer.problems_for(reports, "text", severity="error"),
         "media_problems": composer.problems_for(reports, "media", "alt_text", group=True),
         "link_problems": composer.problems_for(reports, "link"),
+        "event_problems": composer.problems_for(reports, "event"),
     }
 
 
@@ -137,6 +141,7 @@ def _live_input(request):
 def composer_check(request):
     """Counters, checks and previews for what is in the composer right now (htmx)."""
     library, post, form, composed = _live_input(request)
+    event, offer = composer.event_and_offer(form)
     reports = composer.report(
         library=library,
         inp=composed,
@@ -144,6 +149,8 @@ def composer_check(request):
         link=form.cleaned_data.get("link", ""),
         charter=charter_for(library),
         call_to_action=form.cleaned_data.get("call_to_action", ""),
+        event=event,
+        offer=offer,
     )
     context = {"composed": composed, "library": library, "post": post}
     return render(request, "posts/_composer_live.html", context | _live_context(composed, reports))

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from networks.base import VariantInput
-from networks.client import Account, Event, Image, PublishRequest, RemotePost
+from networks.client import Account, Event, Image, Offer, PublishRequest, RemotePost
 from posts.selectors import content_for_target, network_for
 from posts.services.media import media_rendition_get
 from publishing.hooks import rewrite_link
@@ -91,6 +91,13 @@ def publish_request_for(publication: Publication) -> PublishRequest:
             start=post.event_starts_at.astimezone(zone),
             end=post.event_ends_at.astimezone(zone),
         )
+    offer = None
+    if event is not None and post.is_offer:
+        offer = Offer(
+            coupon_code=post.offer_coupon_code,
+            redeem_url=post.offer_redeem_url,
+            terms=post.offer_terms,
+        )
     return PublishRequest(
         key=publication.key,
         text=final,
@@ -102,6 +109,7 @@ def publish_request_for(publication: Publication) -> PublishRequest:
         visibility=options.get("visibility", ""),
         created_at=publication.first_attempt_at or timezone.now(),
         event=event,
+        offer=offer,
         call_to_action=post.call_to_action,
     )
 

@@ -67,6 +67,8 @@ class GoogleConfig:
     qpm: int = 300  # queries per minute per project
     summary_max: int = 1500
     event_title_max: int = 58  # (third-party: PostSyncer)
+    offer_coupon_max: int = 58  # (unconfirmed)
+    offer_terms_max: int = 5000  # (unconfirmed)
     max_media: int = 1  # photos per post (third-party: Late; unconfirmed)
     media_formats: tuple[str, ...] = ("JPEG", "MPO", "PNG")  # "JPG and PNG" (Ayrshare)
     media_min_bytes: int = 10_240  # "between 10 KB and 5 MB"

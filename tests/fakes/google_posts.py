@@ -12,6 +12,13 @@ Sources (developers.google.com/my-business):
   ``nextPageToken``), ``GET`` and ``DELETE`` one post (``{}``); a missing one
   is 404 NOT_FOUND. Action types: BOOK, ORDER, SHOP, LEARN_MORE, SIGN_UP, CALL
   (no ``url``); GET_OFFER is deprecated.
+- OFFER posts (``content/posts-data`` "Offer Posts", reference ``LocalPost`` and
+  ``LocalPostOffer``): ``event`` is "required for topic types EVENT and OFFER";
+  ``offer {couponCode, redeemOnlineUrl, termsConditions}``, each optional, "should
+  only be set when the topic_type is OFFER" (the fake refuses it elsewhere: 400,
+  unconfirmed); ``callToAction`` is "ignored for topic type OFFER" (the fake drops
+  it). Undocumented lengths, configurable: coupon code 58, terms 5,000; the
+  redemption URL must be a web address (as a button's).
 - Limits: summary 1,500 characters; event title 58 (PostSyncer); photos JPG
   or PNG, 10 KB to 5 MB, at least 250 × 250 (Ayrshare); one photo per post
   (Late; unconfirmed); Google downloads ``sourceUrl`` itself (the fake really
@@ -93,6 +100,8 @@ class GooglePostsMixin:
         problem = self._validate_post(body)
         if problem:
             return problem
+        if body.get("topicType") == "OFFER":
+            body = {k: v for k, v in body.items() if k != "callToAction"}  # ignored
         media = []
         for index, item in enumerate(body.get("media") or []):
             checked = self._fetch_photo(index, item)
@@ -147,8 +156,11 @@ class GooglePostsMixin:
             problem = self._validate_event(body.get("event"))
             if problem:
                 return problem
+        problem = self._validate_offer(topic, body.get("offer"))
+        if problem:
+            return problem
         action = body.get("callToAction")
-        if action is not None:
+        if action is not None and topic != "OFFER":
             kind = action.get("actionType")
             if kind not in ACTIONS:
                 return invalid_argument(
@@ -173,6 +185,40 @@ class GooglePostsMixin:
                         f"media[{index}]", "Only PHOTO media with a sourceUrl are supported."
                     )
                 )
+        return None
+
+    def _validate_offer(self: FakeGoogleBusiness, topic: str, offer: Any) -> FakeResponse | None:
+        if offer is None:
+            return None
+        if topic != "OFFER":
+            return invalid_argument(
+                validation_error("offer", "Offer may only be set for topic type OFFER.")
+            )
+        if not isinstance(offer, dict) or set(offer) - {
+            "couponCode",
+            "redeemOnlineUrl",
+            "termsConditions",
+        }:
+            return invalid_argument(validation_error("offer", "Invalid offer."))
+        if len(offer.get("couponCode") or "") > self.config.offer_coupon_max:
+            return invalid_argument(
+                validation_error(
+                    "offer.coupon_code",
+                    f"Coupon code is longer than {self.config.offer_coupon_max} characters.",
+                )
+            )
+        if len(offer.get("termsConditions") or "") > self.config.offer_terms_max:
+            return invalid_argument(
+                validation_error(
+                    "offer.terms_conditions",
+                    f"Terms are longer than {self.config.offer_terms_max} characters.",
+                )
+            )
+        url = offer.get("redeemOnlineUrl")
+        if url is not None and not re.match(r"https?://[^\s/]+\.[^\s]+\Z", url):
+            return invalid_argument(
+                validation_error("offer.redeem_online_url", "A valid URL is required.")
+            )
         return None
 
     def _validate_event(self: FakeGoogleBusiness, event: Any) -> FakeResponse | None:

@@ -153,6 +153,40 @@ def test_accounts_and_locations_need_a_read_mask(fake_google_business):
     assert rest == [{"name": f"locations/{VIEUX}", "metadata": {"canOperateLocalPost": False}}]
 
 
+OFFER_EVENT = {
+    "title": "Carte gratuite",
+    "schedule": {
+        "startDate": {"year": 2026, "month": 12, "day": 1},
+        "endDate": {"year": 2026, "month": 12, "day": 31},
+    },
+}
+
+
+def test_an_offer_post_keeps_its_offer_and_drops_the_ignored_button(fake_google_business):
+    token = fake_google_business.issue_token()["access_token"]
+    offer = {
+        "couponCode": "NOEL26",
+        "redeemOnlineUrl": "https://bm.example.fr/carte",
+        "termsConditions": "Moins de 26 ans.",
+    }
+    answer = api(
+        fake_google_business,
+        "POST",
+        posts_path(),
+        token,
+        json={
+            "languageCode": "fr",
+            "topicType": "OFFER",
+            "summary": "La carte est gratuite en décembre.",
+            "event": OFFER_EVENT,
+            "offer": offer,
+            "callToAction": {"actionType": "BOOK", "url": "https://bm.example.fr"},
+        },
+    ).json()
+    assert answer["topicType"] == "OFFER" and answer["offer"] == offer
+    assert "callToAction" not in answer  # "ignored for topic type OFFER"
+
+
 def test_standard_and_event_posts_with_photo_and_call_to_action(
     fake_google_business, fake_media_host
 ):
@@ -240,6 +274,20 @@ def test_standard_and_event_posts_with_photo_and_call_to_action(
             "call_to_action.action_type",
         ),
         ({"callToAction": {"actionType": "BOOK"}}, "call_to_action.url"),
+        ({"offer": {"couponCode": "A"}}, "offer"),
+        ({"topicType": "OFFER"}, "event.title"),
+        (
+            {"topicType": "OFFER", "event": OFFER_EVENT, "offer": {"couponCode": "C" * 59}},
+            "offer.coupon_code",
+        ),
+        (
+            {"topicType": "OFFER", "event": OFFER_EVENT, "offer": {"redeemOnlineUrl": "accueil"}},
+            "offer.redeem_online_url",
+        ),
+        (
+            {"topicType": "OFFER", "event": OFFER_EVENT, "offer": {"termsConditions": "T" * 5001}},
+            "offer.terms_conditions",
+        ),
     ],
 )
 def test_validation_errors(fake_google_business, change, field):

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from networks import ImageInfo, VariantInput, get_network
-from networks.google_business import CALL_TO_ACTION_TYPES, GbpEvent
+from networks.google_business import CALL_TO_ACTION_TYPES, GbpEvent, GbpOffer
 
 GBP = get_network("google_business")
 PHOTO = ImageInfo(width=1200, height=900, bytes=300_000, mime_type="image/jpeg")
@@ -102,3 +102,33 @@ def test_event_and_button_messages_are_translated():
             message = str(problem.message)
             assert message.startswith("Google Business Profile: "), message
             assert " : " not in message and " ; " not in message and "«" not in message, message
+
+
+# --- offers ---------------------------------------------------------------------------
+def test_an_offer_follows_the_event_rules_in_its_own_words():
+    start, end = datetime(2026, 12, 1, 9), datetime(2026, 12, 24, 18)
+    assert GBP.check_offer(GbpEvent("Carte gratuite", start, end), GbpOffer()) == []
+
+    problems = GBP.check_offer(GbpEvent(" ", start, None), GbpOffer())
+
+    assert codes(problems) == [("offer_title_missing", "error"), ("offer_dates_missing", "error")]
+    assert all("offre" in str(p.message) for p in problems)
+    assert {p.field for p in problems} == {"event"}
+
+
+def test_an_offers_code_terms_and_page():
+    start, end = datetime(2026, 12, 1, 9), datetime(2026, 12, 24, 18)
+    event = GbpEvent("Carte gratuite", start, end)
+    fine = GbpOffer("NOEL26", "https://bm.fr/inscription", "Pour les moins de 26 ans.")
+    assert GBP.check_offer(event, fine) == []
+
+    problems = GBP.check_offer(
+        event, GbpOffer("C" * 59, "bm.fr inscription", "T" * 5001), call_to_action="BOOK"
+    )
+
+    assert codes(problems) == [
+        ("offer_coupon_too_long", "error"),
+        ("offer_terms_too_long", "error"),
+        ("offer_redeem_url_invalid", "error"),
+        ("offer_call_to_action_ignored", "warning"),
+    ]

@@ -15,6 +15,7 @@ from networks.client import (
     AuthError,
     Event,
     Image,
+    Offer,
     PermanentError,
     PublishRequest,
     RateLimited,
@@ -102,6 +103,65 @@ def test_an_event_post_with_its_start_and_end_and_another_button(google, locatio
     assert (schedule["startTime"]["hours"], schedule["startTime"]["minutes"]) == (18, 0)
     assert (schedule["endTime"]["hours"], schedule["endTime"]["minutes"]) == (23, 30)
     assert sent["callToAction"]["actionType"] == "SIGN_UP"
+
+
+def test_an_offer_post_with_its_code_page_and_terms_and_no_button(google, location):
+    request = PublishRequest(
+        key="k",
+        text="La carte est gratuite pour les moins de 26 ans tout le mois.",
+        link="https://bm.example.fr/carte",
+        call_to_action="SIGN_UP",  # Google ignores a button on an offer: not sent
+        event=Event("Carte gratuite", datetime(2026, 12, 1, 9, 0), datetime(2026, 12, 31, 19)),
+        offer=Offer(coupon_code=" NOEL26 ", terms="Sur présentation d'un justificatif."),
+    )
+
+    post = client.publish(location, request)
+
+    (sent,) = google.gbp_posts()
+    assert post.remote_id == sent["name"]
+    assert sent["topicType"] == "OFFER"
+    assert sent["event"]["title"] == "Carte gratuite"
+    assert sent["event"]["schedule"]["endDate"] == {"year": 2026, "month": 12, "day": 31}
+    # Without a page of its own, the offer is redeemed online at the post's link.
+    assert sent["offer"] == {
+        "couponCode": "NOEL26",
+        "redeemOnlineUrl": "https://bm.example.fr/carte",
+        "termsConditions": "Sur présentation d'un justificatif.",
+    }
+    assert "callToAction" not in gbc.local_post(request)
+    # find() recognises it (kind and title) after an uncertain failure.
+    found = client.find(location, request, since=datetime.now(UTC) - timedelta(minutes=1))
+    assert found is not None and found.remote_id == post.remote_id
+
+
+@pytest.mark.parametrize(
+    ("offer", "field"),
+    [
+        (Offer(coupon_code="C" * 59), "offer.coupon_code"),
+        (Offer(redeem_url="inscription à l'accueil"), "offer.redeem_online_url"),
+        (Offer(terms="T" * 5001), "offer.terms_conditions"),
+    ],
+)
+def test_an_offer_google_refuses_is_permanent_with_the_field(google, location, offer, field):
+    request = PublishRequest(
+        key="k",
+        text="Carte gratuite",
+        event=Event("Carte gratuite", datetime(2026, 12, 1, 9), datetime(2026, 12, 31, 19)),
+        offer=offer,
+    )
+
+    with pytest.raises(PermanentError) as caught:
+        client.publish(location, request)
+
+    assert caught.value.status == 400
+    assert field in caught.value.message
+    assert google.gbp_posts() == []
+
+
+def test_an_offer_without_an_event_is_not_sent_as_an_offer(google, location):
+    # The rules require the event; the client never sends an OFFER Google would refuse.
+    body = gbc.local_post(PublishRequest(key="k", text="Soldes", offer=Offer("X")))
+    assert body["topicType"] == "STANDARD" and "offer" not in body
 
 
 def test_the_call_button_has_no_link(google, location):

@@ -114,3 +114,82 @@ def test_the_post_page_shows_the_event_in_the_library_time_and_the_button(client
 
     assert "Nuit du jeu" in html and "18:00" in html and "23:30" in html
     assert "S&#x27;inscrire" in html or "S'inscrire" in html
+
+
+# --- offers -------------------------------------------------------------------------------
+OFFER = {
+    "title": "Carte gratuite",
+    "body": "La carte est gratuite pour les moins de 26 ans en décembre.",
+    "link": "https://bm.example.fr/carte",
+    "event_title": "Carte gratuite",
+    "event_starts_at": "2026-12-01T09:00",
+    "event_ends_at": "2026-12-31T19:00",
+    "is_offer": "on",
+    "offer_coupon_code": " NOEL26 ",
+    "offer_redeem_url": "https://bm.example.fr/inscription",
+    "offer_terms": "Sur présentation d'un justificatif.",
+}
+
+
+def test_the_composer_saves_an_offer_and_the_post_page_shows_it(client, network):
+    client.force_login(member(network.a))
+
+    response = client.post(reverse("posts:new"), OFFER)
+
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.is_offer and post.event_title == "Carte gratuite"
+    assert post.offer_coupon_code == "NOEL26"
+    assert post.offer_redeem_url == "https://bm.example.fr/inscription"
+    assert post.offer_terms == "Sur présentation d'un justificatif."
+    html = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
+    assert "Offre" in html and "NOEL26" in html and "justificatif" in html
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        ({"is_offer": ""}, {"offer_coupon_code", "offer_redeem_url", "offer_terms"}),
+        ({"event_title": "", "event_ends_at": ""}, {"event_title", "event_ends_at"}),
+        ({"offer_coupon_code": "C" * 59}, {"offer_coupon_code"}),
+        ({"offer_redeem_url": "pas une adresse"}, {"offer_redeem_url"}),
+    ],
+)
+def test_an_offer_the_form_refuses(client, network, change, errors):
+    client.force_login(member(network.a))
+
+    response = client.post(reverse("posts:new"), {**OFFER, **change})
+
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == errors
+    assert not Post.objects.exists()
+
+
+def test_the_composer_checks_an_offer_live_against_googles_rules(client, network):
+    client.force_login(member(network.a))
+    data = {**OFFER, "targets": ["network:google_business"]}
+
+    fine = client.post(reverse("posts:composer_check"), data).content.decode()
+    wrong = client.post(
+        reverse("posts:composer_check"),
+        {**data, "offer_coupon_code": "C" * 59, "event_ends_at": "", "call_to_action": "BOOK"},
+    ).content.decode()
+
+    assert 'id="event-problems"' in fine and "code promo" not in fine
+    assert "le code promo dépasse 58 caractères (59)" in wrong
+    assert "fin de validité" in wrong
+    assert "une offre n&#x27;a pas de bouton" in wrong or "une offre n'a pas de bouton" in wrong
+
+
+def test_changing_the_offer_changes_the_approved_content():
+    post = PostFactory(
+        event_title="Carte gratuite",
+        event_starts_at=dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC),
+        event_ends_at=dt.datetime(2026, 12, 31, 18, tzinfo=dt.UTC),
+    )
+    as_event = post_fingerprint(post)
+    post.is_offer = True
+    as_offer = post_fingerprint(post)
+    post.offer_coupon_code = "NOEL26"
+
+    assert len({as_event, as_offer, post_fingerprint(post)}) == 3

@@ -94,6 +94,39 @@ def test_an_event_post_with_a_photo_and_a_button(approve, cast, fake_google_busi
     assert sent["media"][0]["sourceUrl"].startswith(f"{live_server.url}/publishing/public-media/")
 
 
+def test_an_offer_post_goes_out_as_an_offer_redeemed_at_the_posts_link(
+    approve, cast, fake_google_business
+):
+    account = location_account_on(fake_google_business, cast.net.a)
+    paris = cast.net.a.tzinfo
+    post = approve(
+        [account],
+        body="La carte est gratuite pour les moins de 26 ans en décembre.",
+        link="https://bm.example.fr/carte",
+        event_title="Carte gratuite",
+        event_starts_at=dt.datetime(2026, 12, 1, 9, 0, tzinfo=paris),
+        event_ends_at=dt.datetime(2026, 12, 31, 19, 0, tzinfo=paris),
+        is_offer=True,
+        offer_coupon_code="NOEL26",
+        offer_terms="Sur présentation d'un justificatif.",
+    )
+
+    outcomes = _run(now=post.scheduled_at)
+
+    assert set(outcomes.values()) == {S.PUBLISHED}, Publication.objects.values_list(
+        "network", "error_message"
+    )
+    (sent,) = fake_google_business.gbp_posts()
+    assert sent["topicType"] == "OFFER"
+    assert sent["event"]["title"] == "Carte gratuite"
+    assert sent["offer"]["couponCode"] == "NOEL26"
+    assert sent["offer"]["termsConditions"] == "Sur présentation d'un justificatif."
+    # No page of its own: redeemed online at the post's link (Annexe's counter if any).
+    redeem = sent["offer"]["redeemOnlineUrl"]
+    assert redeem.startswith("https://bm.example.fr/carte") or "/l/" in redeem
+    assert "callToAction" not in sent
+
+
 def test_the_same_task_twice_posts_once(approve, cast, fake_google_business):
     account = location_account_on(fake_google_business, cast.net.a)
     post = approve([account])
