@@ -1,6 +1,6 @@
 """What the validation services raise. Views turn them into messages (or 403)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from posts.models import PostState
@@ -43,6 +43,16 @@ class StaleAction(ValidationFlowError):
 
 class ContentNotApproved(ValidationFlowError):
     """The content differs from the approved fingerprint: it may not be published."""
+
+
+class ChainInvalid(ValidationError):
+    """Everything wrong with a chain at once: `general` messages, and `levels`
+    {position of the level in the list given: its messages}, so that a form can show
+    each next to its level."""
+
+    def __init__(self, *, general: list[str], levels: dict[int, list[str]]):
+        self.general, self.levels = general, levels
+        super().__init__([*general, *(m for messages in levels.values() for m in messages)])
 
 
 class NotAllowed(PermissionDenied):

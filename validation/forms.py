@@ -79,6 +79,9 @@ class ChainModeForm(forms.Form):
 
 
 class LevelForm(forms.Form):
+    """One level of a chain; the service (validation.services.chain_save) checks the
+    levels together and its messages are shown on each level's form."""
+
     name = forms.CharField(label=_("Nom de l'étape"), max_length=100, required=False)
     validation_level = forms.CharField(
         label=_("Niveau de validation"),
@@ -88,7 +91,10 @@ class LevelForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "known-levels"}),
     )
     people = forms.ModelMultipleChoiceField(
-        label=_("Ou des personnes nommées"), queryset=User.objects.none(), required=False
+        label=_("Ou des personnes nommées"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     require_all = forms.BooleanField(
         label=_("Toutes ces personnes doivent valider"), required=False
@@ -99,15 +105,59 @@ class LevelForm(forms.Form):
         if members is not None:
             self.fields["people"].queryset = members
 
+    @property
+    def order(self) -> float:
+        """Where the level stands as typed (blank: after the others)."""
+        try:
+            return float(self["ORDER"].value())
+        except (TypeError, ValueError):
+            return 10_000
+
 
 class BaseLevelFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {"members": self.form_kwargs.get("members")}
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"].label = _("Ordre")
+        form.fields["ORDER"].widget.attrs.update({"min": 1, "max": MAX_LEVELS})
+        form.fields["DELETE"].label = _("Retirer cette étape")
 
-LevelFormSet = forms.formset_factory(
-    LevelForm, formset=BaseLevelFormSet, extra=1, can_delete=True, can_order=True
-)
+    @property
+    def forms_in_order(self) -> list[LevelForm]:
+        """The forms as the person arranged them (a page shown again after an error
+        keeps their order, not the order the rows were added in)."""
+        return sorted(self.forms, key=lambda form: form.order)
+
+
+def with_one_more_level(data, prefix: str = "form"):
+    """The POST with room for one more level (the "add a level" button without
+    JavaScript: the page comes back with everything typed and an empty level)."""
+    data = data.copy()
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except ValueError:
+        total = 0
+    data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, MAX_LEVELS))
+    return data
+
+
+def level_formset(*, extra: int):
+    """Levels edited all at once: add (the page's script, or the "add a level" button
+    without it), remove (DELETE) and reorder (ORDER)."""
+    return forms.formset_factory(
+        LevelForm,
+        formset=BaseLevelFormSet,
+        extra=extra,
+        can_delete=True,
+        can_order=True,
+        max_num=MAX_LEVELS,
+        validate_max=True,
+    )
+
+
+MAX_LEVELS = 20
 
 
 class AbsenceForm(forms.Form):
@@ -158,8 +208,9 @@ class JournalFilterForm(forms.Form):
             self.fields["actor"].queryset = people
 
 
-def levels_from_formset(formset) -> list:
-    """The levels in the order chosen, without deleted or blank rows."""
+def levels_from_formset(formset) -> list[tuple[LevelForm, object]]:
+    """(form, LevelInput) in the order chosen, without deleted or blank rows: the
+    service's messages about level i go back to form i."""
     from validation.services.chains import LevelInput
 
     levels = []
@@ -170,11 +221,14 @@ def levels_from_formset(formset) -> list:
         if not (data.get("name") or data.get("validation_level") or data.get("people")):
             continue
         levels.append(
-            LevelInput(
-                name=data.get("name") or data.get("validation_level") or "",
-                validation_level=data.get("validation_level") or "",
-                people=list(data.get("people") or []),
-                require_all=bool(data.get("require_all")),
+            (
+                form,
+                LevelInput(
+                    name=data.get("name") or data.get("validation_level") or "",
+                    validation_level=data.get("validation_level") or "",
+                    people=list(data.get("people") or []),
+                    require_all=bool(data.get("require_all")),
+                ),
             )
         )
     return levels

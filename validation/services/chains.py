@@ -13,7 +13,7 @@ from libraries.models import Library
 from libraries.selectors import access_for, access_tree
 from posts.models import EditorialLine
 from validation import rules
-from validation.errors import NotAllowed
+from validation.errors import ChainInvalid, NotAllowed
 from validation.models import Chain, ChainLevel
 
 
@@ -47,30 +47,18 @@ def chain_save(
     `requires_validation=False` is "no validation". Posts already in review keep
     the levels they were submitted with; the new chain applies from the next
     submission. Named people must be members of the library or of a parent.
+    All the levels are replaced at once, in the order given; every problem is
+    reported together (ChainInvalid, per level), and then nothing is saved.
     """
     _check(library, by, editorial_line)
     levels = list(levels)
+    general: list[str] = []
     if requires_validation and not levels:
-        raise ValidationError(_("Ajoutez au moins une étape, ou choisissez « sans validation »."))
-    for level in levels:
-        if not level.name.strip():
-            raise ValidationError(_("Chaque étape a besoin d'un nom."))
-        if level.require_all and not level.people:
-            raise ValidationError(
-                _("« %(name)s » : nommez les personnes qui doivent toutes valider.")
-                % {"name": level.name}
-            )
-        if not level.validation_level.strip() and not level.people:
-            raise ValidationError(
-                _("« %(name)s » : choisissez un niveau de validation ou des personnes.")
-                % {"name": level.name}
-            )
-        for person in level.people:
-            if not access_for(person).has_role(library.id):
-                raise ValidationError(
-                    _("%(person)s n'est pas membre de %(library)s.")
-                    % {"person": person, "library": library}
-                )
+        general.append(_("Ajoutez au moins une étape, ou choisissez « sans validation »."))
+    problems = {index: _level_problems(level, library) for index, level in enumerate(levels)}
+    problems = {index: found for index, found in problems.items() if found}
+    if general or (requires_validation and problems):
+        raise ChainInvalid(general=general, levels=problems)
     with transaction.atomic():
         chain, _created = Chain.objects.update_or_create(
             library=library,
@@ -89,6 +77,31 @@ def chain_save(
                 )
                 row.people.set(level.people)
     return chain
+
+
+def _level_problems(level: LevelInput, library: Library) -> list[str]:
+    name = level.name.strip()
+    problems = [] if name else [_("Chaque étape a besoin d'un nom.")]
+
+    def about(message: str) -> str:
+        # Named after the level when it has a name: the message may be read alone.
+        return (
+            _("« %(name)s » : %(problem)s") % {"name": name, "problem": message}
+            if name
+            else (message[:1].upper() + message[1:])
+        )
+
+    if level.require_all and not level.people:
+        problems.append(about(_("nommez les personnes qui doivent toutes valider.")))
+    elif not level.validation_level.strip() and not level.people:
+        problems.append(about(_("choisissez un niveau de validation ou des personnes.")))
+    for person in level.people:
+        if not access_for(person).has_role(library.id):
+            problems.append(
+                _("%(person)s n'est pas membre de %(library)s.")
+                % {"person": person, "library": library}
+            )
+    return problems
 
 
 def chain_clear(*, library: Library, by: User, editorial_line: EditorialLine | None = None) -> None:
