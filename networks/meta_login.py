@@ -8,7 +8,11 @@ the person picks the Pages and Instagram accounts there), facebook-login/guides/
 access-tokens/get-long-lived (`grant_type=fb_exchange_token`, ~60 days; Page tokens
 obtained with a long-lived user token have no expiry date), graph-api/reference/
 user/accounts (`/me/accounts` lists only the Pages the person picked), reference/
-debug_token (`expires_at`, 0 = never).
+debug_token (`expires_at`, 0 = never; `user_id`: who granted a user or Page token),
+graph-api/reference/user/permissions ("Revoking Permissions": `DELETE
+/{user-id}/permissions`, "with a user access token or an app access token for the
+current app"; it de-authorizes the app for the person, so every token derived from
+their login, Page tokens included, stops working).
 
 Plain dataclasses out, no ORM: publishing.connect.meta turns them into accounts.
 """
@@ -160,6 +164,18 @@ def token_details(*, graph_url: str, app_id: str, app_secret: str, token: str) -
         params={"input_token": token, "access_token": f"{app_id}|{app_secret}"},
     )
     return response.json().get("data") or {}
+
+
+def revoke_login(*, graph_url: str, app_id: str, app_secret: str, user_id: str) -> None:
+    """Give the person's Facebook Login back (`DELETE /{user-id}/permissions` with the
+    app token: Annexe keeps no user token). Every Page token obtained through that
+    login dies with it, in every library: callers check no other account uses it."""
+    _http.request(
+        "DELETE",
+        f"{_root(graph_url)}/{user_id}/permissions",
+        write=True,
+        params={"access_token": f"{app_id}|{app_secret}"},
+    )
 
 
 def expiry_of(details: dict) -> datetime | None:

@@ -11,6 +11,15 @@ Reconnecting an account goes through the same dialog and keeps the same row.
 
 Threads: code → short-lived token → long-lived token (60 days), refreshed ahead of
 expiry by `refresh_threads_token` (registered with publishing.expiry).
+
+Disconnecting: Meta revokes a whole login, not one Page (`DELETE /{user-id}/permissions`
+de-authorizes the app for the person, and every Page token obtained through their login
+dies). So the login is given back only when no other connected Facebook or Instagram
+account of the installation (any library) came through the same person; otherwise the
+administrator is told it stays. The person is known by `meta_user_id`, recorded on
+connect (`/debug_token`'s `user_id`), or asked of `/debug_token` for accounts connected
+before. Threads documents no revoke endpoint (only a "Deauthorize callback URL" in the
+app's settings): the person removes Annexe in Threads, and the message says where.
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ from publishing.connect import (
     details_from_info,
 )
 from publishing.expiry import expires_at_from_token
-from publishing.models import SocialAccount
+from publishing.models import AccountStatus, SocialAccount
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +160,7 @@ class FacebookFlow(ConnectFlow):
             logger.warning("Facebook: /debug_token refused (%s); no Instagram filtering", exc)
             granted = {}
         instagram_ids = meta_login.granted_targets(granted, "instagram_content_publish")
+        person = {"meta_user_id": str(granted["user_id"])} if granted.get("user_id") else {}
         user_expiry = expires_at_from_token(user)
         server_url = _server(graph_url, graph.GRAPH_URL)
         choices: list[AccountDetails] = []
@@ -164,7 +174,7 @@ class FacebookFlow(ConnectFlow):
                     handle=page.name,
                     server_url=server_url,
                     credentials=credentials,
-                    settings={"page_url": page.link} if page.link else {},
+                    settings={**person, **({"page_url": page.link} if page.link else {})},
                     expires_at=_iso(expiry),
                     network="facebook",
                 )
@@ -181,7 +191,7 @@ class FacebookFlow(ConnectFlow):
                     avatar_url=ig.avatar_url,
                     # Instagram API with Facebook Login: the Page's token publishes.
                     credentials=credentials,
-                    settings={"page_id": page.remote_id, "page_name": page.name},
+                    settings={**person, "page_id": page.remote_id, "page_name": page.name},
                     expires_at=_iso(expiry),
                     network="instagram",
                 )
@@ -200,6 +210,50 @@ class FacebookFlow(ConnectFlow):
             return fallback
         return meta_login.expiry_of(details)
 
+    def revoke(self, account: SocialAccount, client_account: Account) -> str | None:
+        """Give the person's Facebook login back unless another connected account uses
+        it (module docstring). Raises NetworkError when Meta could not be told."""
+        app = {"app_id": settings.META_APP_ID, "app_secret": settings.META_APP_SECRET}
+        if not (app["app_id"] and app["app_secret"]):
+            return None
+        graph_url = settings.META_GRAPH_URL
+        person = _meta_user(account, graph_url, app)
+        if not person:
+            raise NetworkError(
+                _("Meta n'a pas dit quelle personne a donné cet accès ; il n'a pas été retiré.")
+            )
+        others = SocialAccount.objects.filter(
+            network__in=("facebook", "instagram"),
+            status__in=(AccountStatus.CONNECTED, AccountStatus.NEEDS_RECONNECT),
+        ).exclude(pk=account.pk)
+        sharing = [other for other in others if _meta_user(other, graph_url, app) == person]
+        if sharing:
+            return _(
+                "L'accès donné à Annexe sur Facebook reste actif : d'autres comptes connectés "
+                "par la même personne l'utilisent (%(accounts)s). Il sera retiré avec le "
+                "dernier d'entre eux."
+            ) % {"accounts": ", ".join(sorted({str(other) for other in sharing}))}
+        meta_login.revoke_login(graph_url=graph_url, user_id=person, **app)
+        return _(
+            "L'accès donné à Annexe sur Facebook a été retiré : plus aucun compte connecté "
+            "ne l'utilisait."
+        )
+
+
+def _meta_user(account: SocialAccount, graph_url: str, app: dict) -> str:
+    """The Facebook user whose login gave the account its token: recorded on connect, or
+    asked of /debug_token (accounts connected before it was recorded); "" if unknown."""
+    known = (account.settings or {}).get("meta_user_id")
+    token = (account.credentials or {}).get("access_token")
+    if known or not token:
+        return str(known or "")
+    try:
+        details = meta_login.token_details(graph_url=graph_url, token=token, **app)
+    except NetworkError as exc:
+        logger.info("Facebook: /debug_token of account %s refused (%s)", account.pk, exc)
+        return ""
+    return str(details.get("user_id") or "")
+
 
 class InstagramFlow(FacebookFlow):
     """Instagram professional accounts connect through their Page's Facebook Login."""
@@ -214,6 +268,14 @@ class InstagramFlow(FacebookFlow):
 
 class ThreadsFlow(ConnectFlow):
     network = "threads"
+    # Threads documents no endpoint to give a token back (threads/get-started: only a
+    # "Deauthorize callback URL" the app receives): the person removes Annexe there.
+    # The menu's wording is unconfirmed.
+    disconnect_hint = gettext_lazy(
+        "Threads ne permet pas à Annexe de rendre son accès : il expire de lui-même sous "
+        "60 jours. Pour le retirer dès maintenant, ouvrez Threads, Paramètres → Compte → "
+        "Autorisations des sites web, et retirez Annexe."
+    )
     help_text = gettext_lazy(
         "Vous allez vous connecter à Threads et autoriser Annexe à publier, lire les"
         " statistiques et supprimer les publications du compte. L'autorisation dure 60"

@@ -220,6 +220,7 @@ class FakeGraph(
         self.containers: dict[str, Container] = {}
         self.media: dict[str, PublishedMedia] = {}
         self.publish_log: list[tuple[str, float]] = []  # (owner id, time): quotas
+        self.revocations: list[dict[str, Any]] = []  # DELETE /{user-id}/permissions
         self.threads_deletes: list[tuple[str, float]] = []
         self.page_tokens: dict[tuple[str, str], str] = {}
         self._seq = itertools.count(1)
@@ -429,6 +430,8 @@ class FakeGraph(
         add("GET", V + r"/me", self.graph(self.me))
         add("GET", V + r"/me/accounts", self.graph(self.me_accounts))
         add("GET", V + r"/me/permissions", self.graph(self.me_permissions))
+        add("DELETE", V + ID + r"/permissions", self.revoke_permissions)
+        add("DELETE", V + ID + r"/permissions/(?P<permission>\w+)", self.revoke_permissions)
         add("POST", V + ID + r"/feed", self.graph(self.create_feed_post))
         for edge in ("feed", "posts", "published_posts"):
             add("GET", V + ID + rf"/{edge}", self.graph(self.list_page_posts))

@@ -20,6 +20,14 @@ Sources (developers.facebook.com):
   ``target_ids`` of ``granular_scopes``; ``/me/accounts`` lists the picked
   Pages only; calls on an Instagram account that was not picked fail with a
   permission error (code 10).
+- ``graph-api/reference/user/permissions`` ("Revoking Permissions") and
+  ``facebook-login/guides/permissions/request-revoke``: ``DELETE
+  /{user-id}/permissions`` de-authorizes the app for the person ("must be made
+  with a user access token or an app access token for the current app") and
+  answers ``{"success": true}``; every token of that person for the app (user
+  and Page tokens) then fails with code 190 subcode 458 "The user has not
+  authorized application". ``DELETE /{user-id}/permissions/{name}`` removes one
+  permission.
 """
 
 from __future__ import annotations
@@ -359,6 +367,34 @@ class GraphOAuthMixin:
             _, code, subcode, message, *_ = GRAPH_ERRORS[broken]
             data["error"] = {"code": code, "message": message, "subcode": subcode}
         return json_response({"data": data})
+
+    # -- DELETE /{user-id}/permissions ----------------------------------------
+    def revoke_permissions(self: FakeGraph, request: FakeRequest) -> FakeResponse:
+        user_id = request.params["id"]
+        value = self.token_value(request) or ""
+        app_id, _, secret = value.partition("|")
+        app = self.apps.get(app_id)
+        if app is not None and secrets.compare_digest(app.secret, secret):
+            pass  # the app token
+        else:
+            token = self.authenticate(request)
+            if isinstance(token, FakeResponse):
+                return token
+            if token.kind != "USER" or token.user_id != user_id:
+                return self.err("unsupported_request", method="DELETE", id=user_id)
+            app_id = token.app_id
+        if user_id not in self.users:
+            return self.err("unsupported_request", method="DELETE", id=user_id)
+        permission = request.params.get("permission")
+        for token in self.tokens.values():
+            if token.user_id != user_id or token.app_id != app_id or token.kind == "THREADS":
+                continue
+            if permission:
+                token.scopes = [s for s in token.scopes if s != permission]
+            else:
+                token.broken = "token_app_deauthorized"
+        self.revocations.append({"user_id": user_id, "app_id": app_id, "permission": permission})
+        return json_response({"success": True})
 
     # -- /me, /me/accounts, /me/permissions ------------------------------------
     def me(self: FakeGraph, request: FakeRequest, token: GraphToken) -> FakeResponse:

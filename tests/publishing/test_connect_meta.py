@@ -298,3 +298,86 @@ def test_the_account_page_says_until_when_the_authorisation_lasts(client, admin,
 
     assert "Valable jusqu'au" in threads_page and "renouvelle d'elle-même" in threads_page
     assert "reconnectez le compte avant cette date" in facebook_page
+
+
+# --- disconnecting: what Meta is given back -----------------------------------------------
+def _disconnect(client, account):
+    response = client.post(
+        reverse("publishing:account_disconnect", kwargs={"pk": account.pk}), follow=True
+    )
+    assert response.status_code == 200
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DISABLED and account.credentials == {}
+    return [str(m) for m in response.context["messages"]]
+
+
+def _page_and_instagram(client, meta):
+    ids = meta.ids()
+    lille, ig_lille = ids["pages"]["Médiathèque de Lille"], ids["instagram"]["mediatheque_lille"]
+    back, _ = _facebook_dialog(
+        client, client.post(connect_url("facebook")), pages=[lille], instagram=[ig_lille]
+    )
+    client.post(back.url, {"remote_id": [lille, ig_lille]})
+    return SocialAccount.objects.get(network="facebook"), SocialAccount.objects.get(
+        network="instagram"
+    )
+
+
+def test_the_login_is_given_back_with_the_last_account_that_uses_it(client, admin, meta):
+    page, insta = _page_and_instagram(client, meta)
+    token = page.credentials["access_token"]
+    assert page.settings["meta_user_id"] == insta.settings["meta_user_id"]
+
+    # The Instagram account publishes with the same login: nothing is revoked yet.
+    first = _disconnect(client, page)
+    assert meta.revocations == []
+    assert any("reste actif" in m and str(insta) in m for m in first)
+    assert not meta.tokens[token].broken
+
+    last = _disconnect(client, insta)
+    (revocation,) = meta.revocations
+    assert revocation == {
+        "user_id": page.settings["meta_user_id"],
+        "app_id": meta.config.app_id,
+        "permission": None,
+    }
+    (call,) = [r for r in meta.requests() if r.path.endswith("/permissions")]
+    assert call.method == "DELETE"
+    assert meta.tokens[token].broken == "token_app_deauthorized"
+    assert any("a été retiré" in m for m in last)
+
+
+def test_accounts_connected_before_the_person_was_recorded_are_asked_of_debug_token(
+    client, admin, meta
+):
+    page, insta = _page_and_instagram(client, meta)
+    for account in (page, insta):
+        account.settings.pop("meta_user_id")
+        account.save()
+
+    _disconnect(client, page)
+    assert meta.revocations == []  # /debug_token says the Instagram account shares it
+    _disconnect(client, insta)
+    assert len(meta.revocations) == 1
+
+
+def test_a_failed_revoke_still_disconnects_and_says_so(client, admin, meta):
+    page, insta = _page_and_instagram(client, meta)
+    _disconnect(client, insta)
+    meta.inject(r"/v\d+\.\d+/\d+/permissions", method="DELETE", status=503, regex=True)
+
+    messages = _disconnect(client, page)
+
+    assert meta.revocations == []
+    assert any("n'a pas pu être prévenu" in m for m in messages)
+
+
+def test_threads_has_nothing_to_revoke_and_says_where_to_remove_annexe(client, admin, meta):
+    _threads_dialog(client, client.post(connect_url("threads")))
+    account = SocialAccount.objects.get(network="threads")
+
+    messages = _disconnect(client, account)
+
+    assert meta.revocations == []
+    assert any("Autorisations des sites web" in m for m in messages)
+    assert not [r for r in meta.requests() if r.method == "DELETE"]
