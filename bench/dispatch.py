@@ -6,8 +6,11 @@
 (BENCH_WORKERS, default 2, and BENCH_THREADS, default 8, set the worker processes and
 the threads of each.)
 
-Posts × 2 accounts each, the pairs rotating over fake Mastodon, Bluesky, LinkedIn and
-X (50 ms per request, in a child process), all due within one minute; the dispatcher
+Posts × 2 accounts each, the pairs rotating over fake Mastodon, Bluesky, LinkedIn, X,
+Facebook Page, Instagram and Google Business Profile (50 ms per request, in a child
+process; every network in 4 of the 14 pairs; posts whose pair includes Instagram carry
+one photo, which Instagram, and Google when paired with it, download from a stand-in of
+Annexe's public media URLs), all due within one minute; the dispatcher
 sweeps every second in this process (what beat does); WORKERS worker processes with
 the thread pool run publish_publication (the README's recommended configuration).
 Prints lateness
@@ -85,7 +88,7 @@ def _setup(fakes, posts: int, spread: float, lead: float):
     from accounts.models import User
     from libraries.models import Library
     from posts.content import fingerprint_of, post_snapshot
-    from posts.models import Post, PostState, PostTarget
+    from posts.models import Post, PostMedia, PostState, PostTarget
     from publishing.models import Publication, SocialAccount
     from validation.models import Review
 
@@ -116,9 +119,28 @@ def _setup(fakes, posts: int, spread: float, lead: float):
                   "handle": "@mediatheque_lille", "remote_id": fakes["x"]["id"],
                   "status": "connected", "credentials": fakes["x"]["credentials"]},
     )  # fmt: skip
-    # Every pair of networks in turn: as many publications as posts × 2, all mixed.
-    pairs = [(mastodon, bluesky), (li, x), (mastodon, li), (bluesky, x), (mastodon, x),
-             (bluesky, li)]  # fmt: skip
+    graph = fakes["graph"]
+    facebook, _ = SocialAccount.objects.update_or_create(
+        library=library, network="facebook",
+        defaults={"display_name": "F", "server_url": graph["url"], "remote_id": graph["page_id"],
+                  "status": "connected", "credentials": {"access_token": graph["token"]}},
+    )  # fmt: skip
+    instagram, _ = SocialAccount.objects.update_or_create(
+        library=library, network="instagram",
+        defaults={"display_name": "I", "server_url": graph["url"], "remote_id": graph["ig_id"],
+                  "status": "connected", "credentials": {"access_token": graph["token"]},
+                  "settings": {"page_id": graph["page_id"]}},
+    )  # fmt: skip
+    gbp = fakes["google_business"]
+    google, _ = SocialAccount.objects.update_or_create(
+        library=library, network="google_business",
+        defaults={"display_name": "G", "server_url": gbp["url"], "remote_id": gbp["remote_id"],
+                  "status": "connected", "credentials": gbp["credentials"]},
+    )  # fmt: skip
+    # Every network paired with two others in turn (14 pairs, each network in 4): as
+    # many publications as posts × 2, all mixed.
+    ring = [mastodon, facebook, bluesky, instagram, li, google, x]
+    pairs = [(ring[i], ring[(i + k) % 7]) for k in (1, 3) for i in range(7)]
     start = timezone.now() + dt.timedelta(seconds=lead)
     # A run label in the text: LinkedIn and X refuse a text they already have.
     run = start.strftime("%H:%M:%S")
@@ -134,6 +156,13 @@ def _setup(fakes, posts: int, spread: float, lead: float):
         PostTarget(post=p, network=a.network, account=a)
         for i, p in enumerate(created)
         for a in pairs[i % len(pairs)]
+    )
+    # Instagram takes no post without a photo: one, shared by those posts.
+    photo = _photo(library, author)
+    PostMedia.objects.bulk_create(
+        PostMedia(post=p, media=photo)
+        for i, p in enumerate(created)
+        if instagram in pairs[i % len(pairs)]
     )
     # The snapshot holds the targets: one template per pair of networks.
     templates = [post_snapshot(p) for p in created[: len(pairs)]]
@@ -153,6 +182,26 @@ def _setup(fakes, posts: int, spread: float, lead: float):
         for a in pairs[i % len(pairs)]
     )
     return [p.pk for p in created]
+
+
+def _photo(library, author):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from libraries.models import Membership
+    from posts.models import Media
+    from posts.services.media import media_upload
+
+    Membership.objects.get_or_create(user=author, library=library)
+    found = Media.objects.filter(library=library, alt_text="Bench").first()
+    if found is not None:
+        return found
+    buffer = io.BytesIO()
+    Image.effect_noise((1200, 1200), 80).convert("RGB").save(buffer, "JPEG")
+    upload = SimpleUploadedFile("bench.jpg", buffer.getvalue(), content_type="image/jpeg")
+    return media_upload(library=library, by=author, file=upload, alt_text="Bench")
 
 
 def _run(fakes_proc, post_ids, timeout: float) -> dict:
@@ -191,7 +240,15 @@ def _run(fakes_proc, post_ids, timeout: float) -> dict:
 
 
 def main() -> None:
-    posts = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "posts", nargs="?", type=int, default=5000, help="posts of the big round (default 5000)"
+    )
+    posts = parser.parse_args().posts
     django_setup()
     from django.db import connection
 
@@ -199,6 +256,8 @@ def main() -> None:
     from config.celery import app
 
     fakes_proc, fakes = _fakes()
+    # Where Instagram and Google download photos (no web process in the bench).
+    os.environ["PUBLIC_BASE_URL"] = fakes["public_media"]["url"]
     env = dict(os.environ)
     app.control.purge()  # messages of an earlier, interrupted run
     workers = _workers(env)
