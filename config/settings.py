@@ -276,6 +276,11 @@ METRICS_REFRESH_LEASE_SECONDS = env.int("METRICS_REFRESH_LEASE_SECONDS", default
 METRICS_ENGAGER_RETENTION_DAYS = env.int("METRICS_ENGAGER_RETENTION_DAYS", default=90)
 # The key of those hashes (defaults to one derived from SECRET_KEY).
 METRICS_ENGAGER_HASH_KEY = env.str("METRICS_ENGAGER_HASH_KEY", default="")
+# Accounts' own daily metrics (Google Business Profile locations, metrics.account_daily):
+# days read on an account's first run, and days before the last one stored read again
+# each day (Google publishes and corrects them late).
+METRICS_ACCOUNT_DAILY_DAYS = env.int("METRICS_ACCOUNT_DAILY_DAYS", default=30)
+METRICS_ACCOUNT_DAILY_REFETCH = env.int("METRICS_ACCOUNT_DAILY_REFETCH", default=7)
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

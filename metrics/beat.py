@@ -8,6 +8,11 @@ BEAT_SCHEDULE = {
         # A sweep not run in time is replaced by the next one, not piled up.
         "options": {"expires": settings.METRICS_SWEEP_INTERVAL * 2},
     },
+    # Accounts' own daily metrics (Google Business Profile locations): once a day.
+    "metrics-refresh-account-daily": {
+        "task": "metrics.refresh_account_daily",
+        "schedule": crontab(hour=4, minute=23),
+    },
     "metrics-purge-engagers": {
         "task": "metrics.purge_engagers",
         "schedule": crontab(hour=3, minute=41),

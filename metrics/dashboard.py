@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from metrics.events import channel_label
+from metrics.locations import locations_for
 from metrics.models import Click, Event, SurveyAnswer
 from networks import NETWORK_CHOICES
 from publishing.models import Publication, PublicationKind, PublicationState
@@ -110,6 +111,8 @@ class Dashboard:
     events: list[dict]
     channels: list[dict]
     changes: dict = field(default_factory=dict)
+    # Google Business Profile locations' own daily metrics (metrics.locations).
+    locations: dict = field(default_factory=dict)
 
 
 def published_in(*, library_ids: list[int], period: Period) -> QuerySet[Publication]:
@@ -190,6 +193,9 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
         clicks_by_network=clicks_by_network,
         events=events,
         channels=channels,
+        locations=locations_for(
+            library_ids=library_ids, first_day=period.first_day, last_day=period.last_day
+        ),
     )
     board.changes = {
         key: _change(totals.get(key), previous.get(key))

@@ -17,6 +17,13 @@ def refresh_batch(refresh_ids: list[int]) -> str:
     return refresh(refresh_ids=refresh_ids)
 
 
+@shared_task(name="metrics.refresh_account_daily", ignore_result=True)
+def refresh_account_daily() -> dict:
+    from metrics.account_daily import account_daily_refresh_all
+
+    return account_daily_refresh_all()
+
+
 @shared_task(name="metrics.purge_engagers", ignore_result=True)
 def purge_engagers() -> int:
     from django.utils import timezone

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal
 
 ConnectKind = Literal["oauth2", "app_password", "local"]
@@ -236,6 +236,9 @@ class NetworkClient:
     `supports_*` flags first)."""
 
     key: ClassVar[str]
+    # Metrics of the account itself, per day (Google Business Profile's location views,
+    # calls, direction requests…): names of those `fetch_account_daily` returns.
+    account_daily_metrics: ClassVar[tuple[str, ...]] = ()
     connect_kind: ClassVar[ConnectKind] = "oauth2"
     supports_delete: ClassVar[bool] = True
     supports_repost: ClassVar[bool] = False
@@ -288,6 +291,14 @@ class NetworkClient:
         """Counts per `remote_id` (batched where the network allows). A post missing
         from the answer was not found: deleted on the network (or no longer visible).
         Raises RateLimited (with the reset) and AuthError like any call."""
+        raise NotImplementedError
+
+    def fetch_account_daily(
+        self, account: Account, *, start: date, end: date
+    ) -> dict[date, dict[str, int]]:
+        """The account's own metrics (`account_daily_metrics`) for each day from `start`
+        to `end` included that the network answers: {day: {metric: value}}. Raises
+        RateLimited and AuthError like any call."""
         raise NotImplementedError
 
     def fetch_engagers(

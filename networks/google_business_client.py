@@ -163,7 +163,7 @@ class GoogleBusinessClient(NetworkClient):
     poll_delays: tuple[float, ...] = (1, 2, 4)
     metrics_batch_size = INSIGHTS_BATCH  # posts per reportInsights call
     post_metrics: dict[str, str] = POST_METRICS
-    daily_metrics: tuple[str, ...] = DAILY_METRICS
+    account_daily_metrics: tuple[str, ...] = DAILY_METRICS
 
     # --- publishing ----------------------------------------------------------------------
     def publish(self, account: Account, request: PublishRequest) -> RemotePost:
@@ -361,16 +361,21 @@ class GoogleBusinessClient(NetworkClient):
                     counts[value["metric"]] = number
         return values
 
-    def fetch_daily_metrics(self, account: Account, *, start: date, end: date) -> dict[str, int]:
-        """The location's totals over `start`–`end` (inclusive) per daily metric
-        (Performance API); a metric Google refuses is logged and skipped."""
+    def fetch_account_daily(
+        self, account: Account, *, start: date, end: date
+    ) -> dict[date, dict[str, int]]:
+        """The location's value of each daily metric (Performance API,
+        ``fetchMultiDailyMetricsTimeSeries``, all metrics in one call) for each day of
+        `start`–`end` (inclusive) Google answers. proto3 JSON leaves a zero value out:
+        a day Google lists without a value counts 0. A metric Google refuses (retired,
+        renamed) is logged and skipped."""
         location_id = account.remote_id.rsplit("/", 1)[-1]
         url = (
             f"{host(account.server_url, 'performance')}/v1/locations/{location_id}"
             ":fetchMultiDailyMetricsTimeSeries"
         )
 
-        def fetch(metrics: list[str]) -> dict[str, int]:
+        def fetch(metrics: list[str]) -> dict[date, dict[str, int]]:
             params: dict[str, Any] = {"dailyMetrics": metrics}
             for which, day in (("startDate", start), ("endDate", end)):
                 params.update(
@@ -381,17 +386,31 @@ class GoogleBusinessClient(NetworkClient):
                     }
                 )
             body = self._call(account, "GET", url, params=params).json()
-            totals: dict[str, int] = {}
+            days: dict[date, dict[str, int]] = {}
             for group in body.get("multiDailyMetricTimeSeries") or []:
                 for series in group.get("dailyMetricTimeSeries") or []:
-                    dated = (series.get("timeSeries") or {}).get("datedValues") or []
-                    # proto3 JSON leaves zero values out.
-                    totals[series["dailyMetric"]] = sum(to_int(v.get("value")) or 0 for v in dated)
-            return totals
+                    metric = series.get("dailyMetric")
+                    for item in (series.get("timeSeries") or {}).get("datedValues") or []:
+                        when = item.get("date") or {}
+                        try:
+                            day = date(int(when["year"]), int(when["month"]), int(when["day"]))
+                        except (KeyError, TypeError, ValueError):
+                            continue
+                        if metric:
+                            days.setdefault(day, {})[metric] = to_int(item.get("value")) or 0
+            return days
 
         return self._each_metric(
-            list(self.daily_metrics), fetch, what=f"daily metrics of {account.remote_id}"
+            list(self.account_daily_metrics), fetch, what=f"daily metrics of {account.remote_id}"
         )
+
+    def fetch_daily_metrics(self, account: Account, *, start: date, end: date) -> dict[str, int]:
+        """The location's totals over `start`–`end` (inclusive) per daily metric."""
+        totals: dict[str, int] = {}
+        for values in self.fetch_account_daily(account, start=start, end=end).values():
+            for metric, value in values.items():
+                totals[metric] = totals.get(metric, 0) + value
+        return totals
 
     @staticmethod
     def _each_metric(metrics: list[str], fetch: Callable[[list[str]], dict], *, what: str):

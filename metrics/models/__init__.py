@@ -4,6 +4,7 @@ snapshots/audience (collection, public vs colleagues) and links/events (clicks,
 attendance, surveys) are imported here so Django finds them.
 """
 
+from metrics.models.account_daily import AccountDailyMetric
 from metrics.models.audience import (
     Colleague,
     ColleagueKind,
@@ -17,6 +18,7 @@ from metrics.models.reports import MonthlyReportDelivery
 from metrics.models.snapshots import MetricRefresh, MetricSnapshot
 
 __all__ = [
+    "AccountDailyMetric",
     "Channel",
     "Click",
     "Colleague",

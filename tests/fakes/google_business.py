@@ -105,6 +105,7 @@ class FakeGoogleBusiness(
         self.granted: set[tuple[str, str]] = set()  # (user id, scope) consented once
         self.local_posts: dict[str, LocalPost] = {}
         self.daily_metrics: dict[str, dict[str, int]] = {}
+        self.daily_values: dict[tuple[str, str], dict[str, int]] = {}  # (location, day)
         self._seq = itertools.count(1)
         self.budget.reset()
         self.seed_default_accounts()

@@ -30,6 +30,7 @@ class GoogleControlsMixin:
         "revoke_token",
         "set_post_metrics",
         "set_daily_metrics",
+        "set_daily_values",
         "delete_remote",
         "exhaust_rate_limit",
         "gbp_posts",
@@ -151,6 +152,13 @@ class GoogleControlsMixin:
         """Per-day values of the Performance API (``WEBSITE_CLICKS=3``…)."""
         with self.lock:
             self.daily_metrics.setdefault(location_id, {}).update(metrics)
+
+    def set_daily_values(
+        self: FakeGoogleBusiness, location_id: str, day: str, **metrics: int
+    ) -> None:
+        """One day's values (``"2026-11-02"``), over the per-day defaults."""
+        with self.lock:
+            self.daily_values.setdefault((location_id, day), {}).update(metrics)
 
     def delete_remote(self: FakeGoogleBusiness, post_name: str) -> None:
         with self.lock:

@@ -239,7 +239,8 @@ class GoogleLocationsMixin:
                 entry: dict[str, Any] = {
                     "date": {"year": day.year, "month": day.month, "day": day.day}
                 }
-                value = values.get(metric, 0)
+                day_values = self.daily_values.get((location.id, day.isoformat()), {})
+                value = day_values.get(metric, values.get(metric, 0))
                 if value:
                     entry["value"] = str(value)
                 dated.append(entry)

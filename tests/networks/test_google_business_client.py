@@ -381,12 +381,33 @@ def test_retired_post_insights_leave_the_counts_unknown(google, location):
 def test_daily_metrics_of_the_location_with_a_refused_metric_skipped(google, location, caplog):
     google.set_daily_metrics(location.remote_id.rsplit("/", 1)[-1], WEBSITE_CLICKS=3, CALL_CLICKS=1)
     retired = GoogleBusinessClient()
-    retired.daily_metrics = ("WEBSITE_CLICKS", "CALL_CLICKS", "BUSINESS_IMPRESSIONS_RETIRED")
+    retired.account_daily_metrics = (
+        "WEBSITE_CLICKS",
+        "CALL_CLICKS",
+        "BUSINESS_IMPRESSIONS_RETIRED",
+    )
 
     totals = retired.fetch_daily_metrics(location, start=date(2026, 11, 1), end=date(2026, 11, 7))
 
     assert totals == {"WEBSITE_CLICKS": 21, "CALL_CLICKS": 7}
     assert "BUSINESS_IMPRESSIONS_RETIRED skipped" in caplog.text
+
+
+def test_daily_metrics_per_day_with_zero_days_left_out_by_google(google, location):
+    location_id = location.remote_id.rsplit("/", 1)[-1]
+    google.set_daily_metrics(location_id, CALL_CLICKS=2)
+    google.set_daily_values(location_id, "2026-11-02", CALL_CLICKS=0, WEBSITE_CLICKS=5)
+
+    days = client.fetch_account_daily(location, start=date(2026, 11, 1), end=date(2026, 11, 3))
+
+    assert sorted(days) == [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
+    assert days[date(2026, 11, 1)]["CALL_CLICKS"] == 2
+    # proto3 leaves zeros out: Google sends the day without a value.
+    assert days[date(2026, 11, 2)]["CALL_CLICKS"] == 0
+    assert days[date(2026, 11, 2)]["WEBSITE_CLICKS"] == 5
+    assert set(days[date(2026, 11, 3)]) == set(client.account_daily_metrics)
+    (call,) = google.requests(f"/v1/locations/{location_id}:fetchMultiDailyMetricsTimeSeries")
+    assert sorted(call.query["dailyMetrics"]) == sorted(client.account_daily_metrics)
 
 
 def test_a_deleted_post_is_left_out_and_the_others_still_counted(google, location):

@@ -1,0 +1,160 @@
+"""Google Business Profile locations' own daily metrics (Performance API): fetched once
+a day per connected location against the fake, stored one row per day and metric,
+recent days read again, errors handled as the refresh does; shown on the dashboard."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from metrics.account_daily import account_daily_refresh_all, daily_networks
+from metrics.beat import BEAT_SCHEDULE
+from metrics.models import AccountDailyMetric
+from publishing.models import AccountStatus, SocialAccount
+from tests.factories import SocialAccountFactory, member
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 11, 20, 4, 23, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def location(fake_google_business, network, settings):
+    settings.GOOGLE_BUSINESS_CLIENT_ID = fake_google_business.config.client_id
+    settings.GOOGLE_BUSINESS_CLIENT_SECRET = fake_google_business.config.client_secret
+    ids = fake_google_business.ids()
+    group = ids["accounts"]["Réseau des médiathèques"]
+    return SocialAccount.objects.create(
+        library=network.a,
+        network="google_business",
+        display_name="Médiathèque de Lille",
+        server_url=fake_google_business.url,
+        remote_id=f"accounts/{group}/locations/{ids['locations']['Médiathèque de Lille']}",
+        credentials={**fake_google_business.issue_token(), "expires_at": time.time() + 3500},
+    )
+
+
+def _location_id(account) -> str:
+    return account.remote_id.rsplit("/", 1)[-1]
+
+
+def _stored(account, metric):
+    rows = AccountDailyMetric.objects.filter(account=account, metric=metric)
+    return dict(rows.values_list("day", "value"))
+
+
+def test_a_first_run_reads_thirty_days_one_request_per_location(location, fake_google_business):
+    fake_google_business.set_daily_metrics(
+        _location_id(location), BUSINESS_IMPRESSIONS_MOBILE_MAPS=40, CALL_CLICKS=2
+    )
+
+    outcomes = account_daily_refresh_all(now=NOW)
+
+    assert outcomes == {"stored": 1}
+    calls = fake_google_business.requests(
+        f"/v1/locations/{_location_id(location)}:fetchMultiDailyMetricsTimeSeries"
+    )
+    assert len(calls) == 1  # every metric in one call
+    maps = _stored(location, "BUSINESS_IMPRESSIONS_MOBILE_MAPS")
+    # 30 days up to yesterday (today is not over), the library's days.
+    assert min(maps) == dt.date(2026, 10, 21) and max(maps) == dt.date(2026, 11, 19)
+    assert len(maps) == 30 and set(maps.values()) == {40}
+    assert set(_stored(location, "WEBSITE_CLICKS").values()) == {0}  # left out: zero
+
+
+def test_later_runs_read_the_last_week_again_and_keep_googles_corrections(
+    location, fake_google_business
+):
+    location_id = _location_id(location)
+    fake_google_business.set_daily_metrics(location_id, CALL_CLICKS=2)
+    account_daily_refresh_all(now=NOW)
+    fake_google_business.set_daily_values(location_id, "2026-11-15", CALL_CLICKS=9)
+    fake_google_business.journal.clear()
+
+    account_daily_refresh_all(now=NOW + dt.timedelta(days=1))
+
+    (call,) = fake_google_business.requests(
+        f"/v1/locations/{location_id}:fetchMultiDailyMetricsTimeSeries"
+    )
+    assert call.query["dailyRange.startDate.day"] == ["12"]  # 7 days before the 19th
+    assert call.query["dailyRange.endDate.day"] == ["20"]
+    calls = _stored(location, "CALL_CLICKS")
+    assert calls[dt.date(2026, 11, 15)] == 9 and calls[dt.date(2026, 11, 20)] == 2
+    assert AccountDailyMetric.objects.filter(account=location, day=dt.date(2026, 11, 15)).count()
+
+
+def test_a_refused_access_flags_the_location_and_a_quota_stops_the_run(
+    location, fake_google_business, network
+):
+    second = SocialAccount.objects.create(
+        library=network.a,
+        network="google_business",
+        display_name="Bis",
+        server_url=fake_google_business.url,
+        remote_id=location.remote_id,
+        credentials=location.credentials,
+    )
+    fake_google_business.inject_google_error(
+        r"/v1/locations/\d+:fetchMultiDailyMetricsTimeSeries", 429, regex=True
+    )
+
+    assert account_daily_refresh_all(now=NOW) == {"rate_limited": 1}  # the other waits
+
+    fake_google_business.inject_google_error(
+        r"/v1/locations/\d+:fetchMultiDailyMetricsTimeSeries", 403, regex=True
+    )
+    assert account_daily_refresh_all(now=NOW) == {"needs_reconnect": 1, "stored": 1}
+    statuses = {a.pk: a.status for a in SocialAccount.objects.all()}
+    assert sorted(statuses.values()) == [AccountStatus.CONNECTED, AccountStatus.NEEDS_RECONNECT]
+    assert second.pk in statuses
+
+
+def test_only_networks_with_account_metrics_and_a_daily_beat():
+    assert daily_networks() == ("google_business",)
+    assert BEAT_SCHEDULE["metrics-refresh-account-daily"]["task"] == "metrics.refresh_account_daily"
+
+
+def test_the_dashboard_shows_the_libraries_locations_only(client, network):
+    mine = SocialAccountFactory(
+        library=network.a, network="google_business", display_name="Fiche de Lille"
+    )
+    theirs = SocialAccountFactory(
+        library=network.b, network="google_business", display_name="Fiche de B"
+    )
+    today = timezone.now().date()
+    rows = []
+    for days in range(1, 61):  # this period (30 days) and the previous one
+        day = today - dt.timedelta(days=days)
+        for account in (mine, theirs):
+            rows += [
+                AccountDailyMetric(
+                    account=account, day=day, metric=metric, value=value, fetched_at=timezone.now()
+                )
+                for metric, value in (
+                    ("BUSINESS_IMPRESSIONS_MOBILE_MAPS", 10 if days < 30 else 1),
+                    ("BUSINESS_IMPRESSIONS_DESKTOP_SEARCH", 5),
+                    ("CALL_CLICKS", 1),
+                    ("BUSINESS_DIRECTION_REQUESTS", 2),
+                    ("WEBSITE_CLICKS", 3),
+                )
+            ]
+    AccountDailyMetric.objects.bulk_create(rows)
+    client.force_login(member(network.a))
+
+    html = client.get(reverse("metrics:dashboard") + "?days=30").content.decode()
+
+    assert "Fiches Google" in html and "Fiche de Lille" in html
+    assert "Fiche de B" not in html
+    board = client.get(reverse("metrics:dashboard") + "?days=30").context["board"]
+    (row,) = board.locations["rows"]
+    # 29 full days at 10 + 5, today not yet given by Google; the previous 30 at 1 + 5.
+    assert row["views"] == 29 * 15 and row["maps"] == 29 * 10
+    assert (row["calls"], row["directions"], row["website"]) == (29, 58, 87)
+    assert row["previous"]["views"] == 30 * 6  # days 30 to 59 ago
+
+
+def test_no_location_no_section(client, network):
+    client.force_login(member(network.a))
+    html = client.get(reverse("metrics:dashboard")).content.decode()
+    assert "Fiches Google" not in html
