@@ -169,4 +169,21 @@ def dashboard_csv(board: Dashboard) -> str:
         [_("Canal"), _("Réponses"), _("Part (%)")],
         [[row["name"], row["answers"], round(row["share"] * 100)] for row in board.channels],
     )
+    locations = board.locations or {}
+    if locations.get("rows"):
+        labels = [str(label) for label in locations["labels"].values()]
+        keys = list(locations["labels"])
+        block(
+            _("Fiches Google (Google Business Profile)"),
+            [_("Établissement"), *labels],
+            [[row["name"], *(row[key] for key in keys)] for row in locations["rows"]],
+        )
+        block(
+            _("Fiches Google : chaque jour, toutes fiches confondues"),
+            [_("Jour"), *labels],
+            [
+                [day.isoformat(), *(figures[key] for key in keys)]
+                for day, figures in locations["days"]
+            ],
+        )
     return out.getvalue()

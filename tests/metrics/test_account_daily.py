@@ -152,6 +152,8 @@ def test_the_dashboard_shows_the_libraries_locations_only(client, network):
     assert row["views"] == 29 * 15 and row["maps"] == 29 * 10
     assert (row["calls"], row["directions"], row["website"]) == (29, 58, 87)
     assert row["previous"]["views"] == 30 * 6  # days 30 to 59 ago
+    export = client.get(reverse("metrics:dashboard_export") + "?days=30").content.decode()
+    assert "Fiches Google" in export and f"Fiche de Lille;{29 * 15};{29 * 10};87;29;58" in export
 
 
 def test_no_location_no_section(client, network):
