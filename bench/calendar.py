@@ -1,7 +1,8 @@
 """Benchmark of the editorial calendar: the events endpoint and the month page.
 
 Seeds 5,000 posts in one month across 12 branches of a network (each to its branch's
-Mastodon account and to Bluesky without an account), then measures,
+Mastodon account and to Bluesky without an account; the approved and published ones
+with their publication on Mastodon), then measures,
 for a network administrator who sees all of them:
   - SQL queries of one request (must not depend on the number of posts);
   - server time p50/p95 over 50 requests (target p95 < 150 ms), and the process's CPU
@@ -109,6 +110,7 @@ def seed_network():
 
 def add_posts(branches, admin, lines, count: int, offset: int) -> None:
     from posts.models import Post, PostTarget
+    from publishing.models import Publication
 
     states = ["draft", "pending", "approved", "published", "approved", "draft"]
     start = dt.datetime.combine(MONTH, dt.time(8), tzinfo=PARIS)
@@ -126,7 +128,8 @@ def add_posts(branches, admin, lines, count: int, offset: int) -> None:
         ],
         batch_size=1000,
     )
-    # Each post goes to its branch's Mastodon account and to Bluesky (no account yet).
+    # Each post goes to its branch's Mastodon account and to Bluesky (no account yet);
+    # approved and published posts have their publication on the Mastodon account.
     accounts = _accounts(branches)
     PostTarget.objects.bulk_create(
         [
@@ -136,6 +139,20 @@ def add_posts(branches, admin, lines, count: int, offset: int) -> None:
                 PostTarget(post=p, network="mastodon", account=accounts[p.library_id]),
                 PostTarget(post=p, network="bluesky"),
             )
+        ],
+        batch_size=2000,
+    )
+    Publication.objects.bulk_create(
+        [
+            Publication(
+                post=p,
+                account=accounts[p.library_id],
+                network="mastodon",
+                state="published" if p.state == "published" else "scheduled",
+                scheduled_at=p.scheduled_at,
+            )
+            for p in posts
+            if p.state in ("approved", "published")
         ],
         batch_size=2000,
     )

@@ -7,6 +7,7 @@ nothing relies on colour alone (RGAA).
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from posts.models import PostState
@@ -49,6 +50,26 @@ STATE_SYMBOLS: dict[str, str] = {
     PostState.FAILED: "✕",
     PostState.CANCELLED: "—",
 }
+
+# publication state -> symbol: how a post went on one account (publishing.Publication).
+PUBLICATION_SYMBOLS: dict[str, str] = {
+    "scheduled": "◷",
+    "queued": "◷",
+    "publishing": "➚",
+    "published": "●",
+    "failed": "✕",
+    "needs_reconnect": "⚠",
+    "unknown": "?",
+    "cancelled": "—",
+    "missed": "⚠",
+}
+
+
+def publication_state_choices() -> list[tuple[str, str]]:
+    """publishing.Publication's states and labels, looked up by name: publishing builds
+    on this app, so this app does not import it."""
+    return apps.get_model("publishing", "Publication")._meta.get_field("state").choices
+
 
 # Shown by default; the state filter can ask for the others.
 DEFAULT_STATES = [s for s in PostState.values if s not in {PostState.CANCELLED, PostState.REJECTED}]

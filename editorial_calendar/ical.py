@@ -263,7 +263,7 @@ def feed_ical(
     *, posts: Iterable, occurrences: Iterable, name: str, tz_name: str, host: str, base_url: str
 ) -> bytes:
     """A subscription feed: posts as 15-minute events (UTC), notable dates as all-day events."""
-    from editorial_calendar.badges import STATE_SYMBOLS, network_name
+    from editorial_calendar.badges import STATE_SYMBOLS
     from editorial_calendar.links import post_url_pattern
     from posts.models import PostState
 
@@ -281,9 +281,7 @@ def feed_ical(
         event.add("dtend", start + dt.timedelta(minutes=15))
         state = PostState(row.state).label
         event.add("summary", f"{STATE_SYMBOLS.get(row.state, '')} {row.title}".strip())
-        networks = ", ".join(
-            account or network_name(network) for network, _a, account in row.targets
-        )
+        networks = ", ".join(target.label for target in row.targets)
         lines = [f"{_('État')} : {state}"]
         if networks:
             lines.append(f"{_('Destinations')} : {networks}")

@@ -10,19 +10,23 @@ import datetime as dt
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.apps import apps
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -37,7 +41,7 @@ from editorial_calendar.models import (
 )
 from editorial_calendar.queue import Channel, channel_of
 from editorial_calendar.rules import OCCUPYING_STATES
-from editorial_calendar.timeutil import BadDate
+from editorial_calendar.timeutil import BadDate, WallClock
 from libraries.models import Library
 from libraries.selectors import access_for, library_get_for_user, library_scope_ids
 from posts.models import EditorialLine, Post, PostState, PostTarget
@@ -152,45 +156,100 @@ def filtered_posts(
     return posts
 
 
-# The date is read as text and parsed with datetime.fromisoformat: SQLite's and
-# Django's converters (parse_datetime, make_aware and a settings lookup per value) were
-# a fifth of the events endpoint's time with 5,000 posts (bench/calendar.py).
-POST_FIELDS = (
-    "id",
-    "title",
-    Cast("scheduled_at", output_field=CharField()),
-    "state",
-    "author_id",
-    "library_id",
-    "library__name",
-    "editorial_line_id",
-    "editorial_line__name",
-    "editorial_line__colour",
-    "author__username",
-    "author__display_name",
-)
+class _Joined(Aggregate):
+    """Texts joined by commas, in no given order: GROUP_CONCAT on SQLite, STRING_AGG on
+    PostgreSQL (Django 5.2 has no portable string aggregate)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(distinct)s%(expressions)s, ',')",
+            **extra_context,
+        )
 
 
-@dataclass
+def _per_post(queryset: QuerySet, *fields: str) -> Subquery:
+    """The rows of `queryset` that belong to the outer post, as one text:
+    "mastodon 12,bluesky " (fields separated by spaces; NULL as "")."""
+    parts = []
+    for name in fields:
+        parts += [name, Value(" ")]
+    return Subquery(
+        queryset.filter(post_id=OuterRef("id"))
+        .order_by()
+        .values("post_id")
+        .annotate(joined=_Joined(Concat(*parts[:-1], output_field=CharField())))
+        .values("joined")
+    )
+
+
+def _post_fields() -> tuple:
+    """What calendar_posts reads of each post, in one query whatever their number: its
+    targets and the state of its publications come as texts of correlated subqueries
+    (one row per post instead of one per target), and its names (libraries, lines,
+    authors, accounts) come from four small queries, cheaper than joins with thousands
+    of posts. The date is read as text and converted by WallClock: Django's converters
+    (parse_datetime, make_aware and a settings lookup per value) were a fifth of the
+    events endpoint's time with 5,000 posts (bench/calendar.py)."""
+    publications = apps.get_model("publishing", "Publication").objects.filter(
+        kind="post", source__isnull=True
+    )
+    return (
+        "id",
+        "title",
+        Cast("scheduled_at", output_field=CharField()),
+        "state",
+        "author_id",
+        "library_id",
+        "editorial_line_id",
+        _per_post(PostTarget.objects.all(), "network", "account_id"),
+        _per_post(publications, "network", "account_id", "state"),
+    )
+
+
+class Target(NamedTuple):
+    """Where a post goes, and how it went there once publishing took it over."""
+
+    network: str
+    account_id: int | None
+    account_name: str | None  # None: a network without a chosen account
+    publication_state: str = ""  # "" until publishing made a publication of it
+
+    @property
+    def label(self) -> str:
+        from editorial_calendar.badges import network_name
+
+        return self.account_name or network_name(self.network)
+
+
+@dataclass(slots=True)
 class PostRow:
     id: int
     title: str
-    scheduled_at: dt.datetime
+    utc: str | dt.datetime  # as the database gave it: see WallClock
     state: str
     author_id: int
     library_id: int
-    library_name: str
     line_id: int | None
+    start: str  # wall-clock ISO time in the calendar's time zone ("2026-03-29T09:00:00")
+    day: dt.date  # local date
+    library_name: str
     line_name: str | None
     line_colour: str | None
-    author_username: str
-    author_display_name: str
-    targets: list[tuple[str, int | None, str | None]] = field(default_factory=list)
-    local: dt.datetime | None = None  # scheduled_at in the calendar's time zone
+    author_name: str
+    targets: tuple[Target, ...]
 
     @property
-    def author_name(self) -> str:
-        return self.author_display_name or self.author_username
+    def scheduled_at(self) -> dt.datetime:
+        when = self.utc
+        if isinstance(when, str):
+            when = dt.datetime.fromisoformat(when)
+        return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
     @property
     def state_label(self) -> str:
@@ -200,30 +259,95 @@ class PostRow:
 def calendar_posts(
     *, scope: CalendarScope, start: dt.datetime, end: dt.datetime, filters: CalendarFilters
 ) -> list[PostRow]:
-    """The posts of a range with their targets: two queries for any number of posts."""
+    """The posts of a range with their targets and the state of each of their
+    publications, in five queries for any number of posts (see _post_fields). Posts
+    with the same targets in the same states share one `targets` tuple."""
     posts = filtered_posts(scope=scope, start=start, end=end, filters=filters)
-    tz = scope.tz
-    rows = {}
-    parse, utc = dt.datetime.fromisoformat, dt.UTC
-    for values in posts.order_by("scheduled_at", "id").values_list(*POST_FIELDS):
-        row = PostRow(*values)
-        when = row.scheduled_at  # text (SQLite, PostgreSQL) or a datetime
-        if isinstance(when, str):
-            when = parse(when)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=utc)
-        row.scheduled_at, row.local = when, when.astimezone(tz)
-        rows[row.id] = row
-    if rows:
-        targets = (
-            PostTarget.objects.filter(post_id__in=posts.values("id"))
-            .order_by("network", "account_id")
-            .values_list("post_id", "network", "account_id", "account__display_name")
+    found = list(posts.order_by("scheduled_at", "id").values_list(*_post_fields()))
+    if not found:
+        return []
+    # Thousands of posts, a few dozen distinct texts of targets and publications.
+    texts = {(values[7], values[8]) for values in found}
+    parsed = {key: _targets_of(*key) for key in texts}
+    names = _names(found, parsed.values())
+    accounts = names["accounts"]
+    combinations = {
+        key: tuple(
+            Target(network, account_id, accounts.get(account_id), state)
+            for network, account_id, state in targets
         )
-        for post_id, network, account_id, account_name in targets:
-            if post_id in rows:
-                rows[post_id].targets.append((network, account_id, account_name))
-    return list(rows.values())
+        for key, targets in parsed.items()
+    }
+    clock = WallClock(scope.tz)
+    libraries, lines, authors = names["libraries"], names["lines"], names["authors"]
+    no_line = (None, None)
+    rows = []
+    for post_id, title, utc, state, author_id, library_id, line_id, *key in found:
+        line_name, line_colour = lines.get(line_id, no_line)
+        local, day = clock.local(utc)
+        rows.append(
+            PostRow(
+                post_id,
+                title,
+                utc,
+                state,
+                author_id,
+                library_id,
+                line_id,
+                local,
+                day,
+                libraries.get(library_id, ""),
+                line_name,
+                line_colour,
+                authors.get(author_id, ""),
+                combinations[tuple(key)],
+            )
+        )
+    return rows
+
+
+# A post's publication on an account may have been cancelled and made again: the live one
+# tells its state.
+_CANCELLED = "cancelled"
+
+
+def _targets_of(targets: str | None, publications: str | None) -> list[tuple]:
+    """[(network, account id, publication state)] from the texts of _post_fields(),
+    sorted by network and account. A target naming only a network takes the state of
+    the post's publication on that network (publishing picked the account)."""
+    states: dict[int | str, str] = {}
+    for item in (publications or "").split(","):
+        if item:
+            network, account, state = item.split(" ")
+            for key in (int(account) if account else None, network):
+                if key is not None and (state != _CANCELLED or key not in states):
+                    states[key] = state
+    found = []
+    for item in (targets or "").split(","):
+        if item:
+            network, account = item.split(" ")
+            account_id = int(account) if account else None
+            found.append((network, account_id, states.get(account_id or network, "")))
+    return sorted(found, key=lambda target: (target[0], target[1] or 0))
+
+
+def _names(found: list[tuple], targets) -> dict[str, dict]:
+    """The names the rows show, read once per library, line, author and account."""
+    from accounts.models import User
+
+    library_ids = {values[5] for values in found}
+    line_ids = {values[6] for values in found} - {None}
+    author_ids = {values[4] for values in found}
+    account_ids = {target[1] for combination in targets for target in combination} - {None}
+    lines = EditorialLine.objects.filter(id__in=line_ids).values_list("id", "name", "colour")
+    authors = User.objects.filter(id__in=author_ids).values_list("id", "display_name", "username")
+    accounts = social_accounts().filter(id__in=account_ids).values_list("id", "display_name")
+    return {
+        "libraries": dict(Library.objects.filter(id__in=library_ids).values_list("id", "name")),
+        "lines": {pk: (name, colour) for pk, name, colour in lines},
+        "authors": {pk: display or username for pk, display, username in authors},
+        "accounts": dict(accounts),
+    }
 
 
 def filter_choices(scope: CalendarScope) -> dict:
@@ -417,20 +541,17 @@ def channel_day_counts(
     return counts
 
 
-def day_counts_of(rows: list[PostRow], tz: zoneinfo.ZoneInfo) -> dict[Channel, Counter]:
+def day_counts_of(rows: list[PostRow]) -> dict[Channel, Counter]:
     """The same counts as channel_day_counts(), from posts already read."""
-    # Counted by plain tuples first: thousands of rows, a few dozen channels.
+    # Counted by combination of targets first: thousands of rows, a few dozen combinations.
     raw: Counter = Counter()
     for row in rows:
-        if row.state not in OCCUPYING_STATES:
-            continue
-        local = row.local if row.local is not None else row.scheduled_at.astimezone(tz)
-        day = local.date()
-        for network, account_id, _name in row.targets:
-            raw[network, account_id, None if account_id is not None else row.library_id, day] += 1
+        if row.state in OCCUPYING_STATES:
+            raw[row.targets, row.library_id, row.day] += 1
     counts: dict[Channel, Counter] = defaultdict(Counter)
-    for (network, account_id, library_id, day), count in raw.items():
-        counts[Channel(network, account_id, library_id)][day] += count
+    for (targets, library_id, day), count in raw.items():
+        for target in targets:
+            counts[channel_of(target.network, target.account_id, library_id)][day] += count
     return counts
 
 
@@ -470,7 +591,7 @@ def caps_and_gaps(
     monday = first - dt.timedelta(days=first.weekday())
     sunday = last + dt.timedelta(days=6 - last.weekday())
     if rows is not None:
-        counts = day_counts_of(rows, tz)
+        counts = day_counts_of(rows)
     else:
         counts = channel_day_counts(
             library_ids=ids,

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET
 
 from editorial_calendar import selectors
 from editorial_calendar.badges import legend
-from editorial_calendar.events import background_events, page_config_states, post_events
+from editorial_calendar.events import (
+    background_events,
+    page_config_publication_states,
+    page_config_states,
+    post_events,
+)
 from editorial_calendar.forms import FilterForm
 from editorial_calendar.links import new_post_url, post_url_pattern
 from editorial_calendar.timeutil import BadDate, parse_month, parse_range, parse_timezone, tz_label
@@ -58,6 +63,7 @@ def month(request):
         "nowMs": int(now_local.replace(tzinfo=dt.UTC).timestamp() * 1000),
         "filters": filters.query,
         "states": page_config_states(),
+        "publicationStates": page_config_publication_states(),
     }
     return render(
         request,
@@ -131,10 +137,16 @@ def events(request):
     occurrences = selectors.notable_occurrences(
         scope=scope, first=first, last=last, branch=filters.branch
     )
-    payload = post_events(
-        rows, tz=tz, access=access_for(request.user), user=request.user, home_id=scope.library.id
-    ) + background_events(occurrences, warnings, gaps)
-    return JsonResponse({"timeZone": tz.key, "events": payload})
+    posts = post_events(
+        rows, access=access_for(request.user), user=request.user, home_id=scope.library.id
+    )
+    return JsonResponse(
+        {
+            "timeZone": tz.key,
+            "posts": posts,
+            "events": background_events(occurrences, warnings, gaps),
+        }
+    )
 
 
 @login_required

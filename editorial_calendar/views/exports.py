@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from editorial_calendar import ical, selectors, services
-from editorial_calendar.badges import network_name
 from editorial_calendar.links import post_url_pattern
 from editorial_calendar.timeutil import (
     BadDate,
@@ -72,16 +71,15 @@ def export_csv(request):
     states = dict(PostState.choices)
     base = request.build_absolute_uri("/").rstrip("/") + post_url_pattern()
     for row in rows:
-        local = row.scheduled_at.astimezone(scope.tz)
         writer.writerow(
             [
-                local.date().isoformat(),
-                local.strftime("%H:%M"),
+                row.day.isoformat(),
+                row.start[11:16],
                 scope.tz.key,
                 _cell(row.title),
                 _cell(row.line_name or ""),
                 states.get(row.state, row.state),
-                ", ".join(account or network_name(net) for net, _a, account in row.targets),
+                ", ".join(target.label for target in row.targets),
                 _cell(row.author_name),
                 _cell(row.library_name),
                 base.replace("{id}", str(row.id)),
@@ -113,7 +111,7 @@ def print_month(request):
     )
     by_day: dict[dt.date, list] = {}
     for row in rows:
-        by_day.setdefault(row.scheduled_at.astimezone(scope.tz).date(), []).append(row)
+        by_day.setdefault(row.day, []).append(row)
     dates_by_day: dict[dt.date, list] = {}
     for occurrence in occurrences:
         day = max(occurrence.start, month)

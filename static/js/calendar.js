@@ -69,12 +69,54 @@
     }, function () { return { ok: false, error: texts.error }; });
   }
 
+  // Posts come as rows of scalars with lookup tables (editorial_calendar/events.py,
+  // post_events): thousands of posts share a few lines, authors and sets of networks.
+  function expandPosts(posts) {
+    var at = {};
+    posts.columns.forEach(function (name, index) { at[name] = index; });
+    return posts.rows.map(function (row) {
+      var id = row[at.id];
+      var state = row[at.state];
+      var line = row[at.line] === null ? posts.noLine : posts.lines[row[at.line]];
+      return {
+        id: "post-" + id,
+        title: row[at.title],
+        start: row[at.start],
+        url: config.postUrl.replace("{id}", id),
+        color: line.color,
+        textColor: line.textColor,
+        classNames: ["state-" + state],
+        extendedProps: {
+          kind: "post",
+          postId: id,
+          state: state,
+          line: line.name,
+          networks: posts.targets[row[at.targets]],
+          author: posts.authors[row[at.author]],
+          library: posts.libraries[row[at.library]] || "",
+          refusal: posts.refusals[row[at.refusal]]
+        }
+      };
+    });
+  }
+
   function stateOf(props) { return config.states[props.state] || { label: props.state, symbol: "" }; }
+
+  // How the post went on one account, once publishing took it over ("" before).
+  function publicationState(target) {
+    if (!target.state) return null;
+    return config.publicationStates[target.state] || { label: target.state, symbol: "" };
+  }
+
+  function targetLabel(target) {
+    var state = publicationState(target);
+    return state ? fill(texts.targetState, { name: target.name, state: state.label }) : target.name;
+  }
 
   function describe(event) {
     var props = event.extendedProps;
     var parts = [event.start ? wallString(event.start).slice(11) : "", event.title, stateOf(props).label];
-    if (props.networks.length) parts.push(props.networks.map(function (n) { return n[1]; }).join(", "));
+    if (props.networks.length) parts.push(props.networks.map(targetLabel).join(", "));
     if (props.line) parts.push(texts.line + " " + props.line);
     if (props.library) parts.push(props.library);
     parts.push(texts.by + " " + props.author);
@@ -104,12 +146,13 @@
     title.textContent = arg.event.title;
     if (inList) title.href = arg.event.url;
     box.appendChild(title);
-    props.networks.forEach(function (network) {
+    props.networks.forEach(function (target) {
       var badge = document.createElement("span");
-      badge.className = "ev-net";
-      badge.title = network[1];
+      var state = publicationState(target);
+      badge.className = "ev-net" + (state ? " pub-" + target.state : "");
+      badge.title = targetLabel(target);
       badge.setAttribute("aria-hidden", "true");
-      badge.textContent = network[0];
+      badge.textContent = target.badge + (state ? " " + state.symbol : "");
       box.appendChild(badge);
     });
     if (arg.view.type === "listMonth") {
@@ -212,21 +255,15 @@
           return data;
         });
       }).then(function (data) {
-        success(data.events);
-        var count = data.events.filter(function (e) { return e.extendedProps.kind === "post"; }).length;
+        var posts = expandPosts(data.posts);
+        success(posts.concat(data.events));
+        var count = posts.length;
         element.setAttribute("data-loaded", "true");
         element.setAttribute("aria-description", fill(texts.loaded, { n: count }));
       }, function (error) {
         say(error.message || texts.error, true);
         failure(error);
       });
-    },
-    // Events come without their URL (thousands of copies of one pattern): add it here.
-    eventDataTransform: function (data) {
-      if (data.extendedProps && data.extendedProps.kind === "post") {
-        data.url = config.postUrl.replace("{id}", data.extendedProps.postId);
-      }
-      return data;
     },
     eventContent: function (arg) {
       if (arg.event.extendedProps.kind !== "post") return true;

@@ -45,7 +45,7 @@ def drag(page, source, target) -> None:
 
 
 def test_month_then_week_then_list(page, login, network):
-    agent = member(network.a)
+    agent = member(network.a, display_name="Camille")
     line = EditorialLineFactory(library=network.head, name="Coups de cœur", colour="#1d4e89")
     day = next_month_day(10)
     post = PostFactory(
@@ -63,6 +63,13 @@ def test_month_then_week_then_list(page, login, network):
     expect(month_cell.get_by_text("BD de la semaine")).to_be_visible()
     expect(month_cell.get_by_text("09:30")).to_be_visible()
     expect(month_cell.get_by_text("Ma", exact=True)).to_be_visible()
+    # The line's colour, its name and the author come from the response's lookup tables.
+    event = month_cell.locator(".fc-event", has_text="BD de la semaine")
+    expect(event).to_have_css("background-color", "rgb(29, 78, 137)")
+    expect(event).to_have_attribute(
+        "aria-label",
+        "09:30 — BD de la semaine — Brouillon — Mastodon — ligne Coups de cœur — par Camille",
+    )
 
     page.get_by_role("button", name="Semaine").click()
     expect(page.locator(".fc-timeGridWeek-view")).to_be_visible()

@@ -52,3 +52,36 @@ def use_library(client):
         session.save()
 
     return _use
+
+
+def calendar_events(response) -> list[dict]:
+    """The events the page gives FullCalendar, from the endpoint's JSON: posts expanded
+    from their rows and lookup tables as static/js/calendar.js (expandPosts) does, then
+    the background events."""
+    data = response.json()
+    posts = data["posts"]
+    at = {name: index for index, name in enumerate(posts["columns"])}
+    expanded = []
+    for row in posts["rows"]:
+        line = posts["noLine"] if row[at["line"]] is None else posts["lines"][str(row[at["line"]])]
+        expanded.append(
+            {
+                "id": f"post-{row[at['id']]}",
+                "title": row[at["title"]],
+                "start": row[at["start"]],
+                "color": line["color"],
+                "textColor": line["textColor"],
+                "classNames": [f"state-{row[at['state']]}"],
+                "extendedProps": {
+                    "kind": "post",
+                    "postId": row[at["id"]],
+                    "state": row[at["state"]],
+                    "line": line["name"],
+                    "networks": posts["targets"][row[at["targets"]]],
+                    "author": posts["authors"][str(row[at["author"]])],
+                    "library": posts["libraries"].get(str(row[at["library"]]), ""),
+                    "refusal": posts["refusals"][row[at["refusal"]]],
+                },
+            }
+        )
+    return expanded + data["events"]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from libraries.models import Role
-from tests.editorial_calendar.conftest import bulk_posts, events, paris
+from tests.editorial_calendar.conftest import bulk_posts, calendar_events, events, paris
 from tests.factories import (
     EditorialLineFactory,
     NotableDateFactory,
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def post_ids(response) -> set[int]:
     return {
         e["extendedProps"]["postId"]
-        for e in response.json()["events"]
+        for e in calendar_events(response)
         if e["extendedProps"]["kind"] == "post"
     }
 
@@ -72,7 +72,7 @@ def test_a_network_member_sees_every_branch_and_can_narrow_to_one(client, networ
     assert post_ids(only_b) == {in_b.pk}
     by_id = {
         e["extendedProps"]["postId"]: e
-        for e in everything.json()["events"]
+        for e in calendar_events(everything)
         if "postId" in e["extendedProps"]
     }
     assert by_id[in_b.pk]["extendedProps"]["library"] == network.b.name
@@ -91,7 +91,7 @@ def test_times_are_the_librarys_wall_clock_across_the_dst_change(client, network
 
     starts = {
         e["extendedProps"]["postId"]: e["start"]
-        for e in response.json()["events"]
+        for e in calendar_events(response)
         if "postId" in e["extendedProps"]
     }
     assert starts == {saturday.pk: "2026-03-28T09:00:00", sunday.pk: "2026-03-29T09:00:00"}
@@ -126,7 +126,7 @@ def test_each_post_carries_what_the_calendar_shows(client, network):
 
     event = next(
         e
-        for e in events(client, "2026-03-01", "2026-04-01").json()["events"]
+        for e in calendar_events(events(client, "2026-03-01", "2026-04-01"))
         if e["id"] == f"post-{post.pk}"
     )
 
@@ -136,7 +136,7 @@ def test_each_post_carries_what_the_calendar_shows(client, network):
     props = event["extendedProps"]
     assert props["state"] == "draft"
     assert props["line"] == "Coups de cœur"
-    assert sorted(name for _badge, name in props["networks"]) == ["Bluesky", "Mastodon"]
+    assert sorted(n["name"] for n in props["networks"]) == ["Bluesky", "Mastodon"]
     assert props["author"] == "Camille"
     assert props["refusal"] == ""  # the author may move their own draft
 
@@ -185,7 +185,7 @@ def test_notable_dates_come_as_background_events_with_yearly_recurrence(client, 
 
     background = [
         e
-        for e in events(client, "2026-06-01", "2026-07-01").json()["events"]
+        for e in calendar_events(events(client, "2026-06-01", "2026-07-01"))
         if e.get("display") == "background"
     ]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from libraries.models import Role
 from posts.services import Target, post_create
 from publishing.services import dispatch_due, publication_publish
-from tests.editorial_calendar.conftest import events
+from tests.editorial_calendar.conftest import calendar_events, events
 from tests.factories import chain_of, member
 from tests.publishing.conftest import mastodon_account_on
 from validation import services as validation
@@ -74,9 +74,9 @@ def test_the_calendar_follows_validation_and_publishing_on_a_real_account(
     today = timezone.localdate(soon, network.a.tzinfo)
     shown = {
         event["title"]: event
-        for event in events(
-            client, today.isoformat(), (today + dt.timedelta(days=7)).isoformat()
-        ).json()["events"]
+        for event in calendar_events(
+            events(client, today.isoformat(), (today + dt.timedelta(days=7)).isoformat())
+        )
         if event["extendedProps"]["kind"] == "post"
     }
 
@@ -91,7 +91,15 @@ def test_the_calendar_follows_validation_and_publishing_on_a_real_account(
     assert len(fake_mastodon.posts()) == 1  # only "Parue" went out
     assert shown["Parue"]["classNames"] == ["state-published"]
     # The target is the account, named as the library named it.
-    assert shown["Validée"]["extendedProps"]["networks"] == [["Ma", account.display_name]]
+    assert shown["Validée"]["extendedProps"]["networks"] == [
+        {"badge": "Ma", "name": account.display_name, "state": "scheduled"}
+    ]
+    # Each badge tells how the post went on its account.
+    assert [n["state"] for n in shown["Parue"]["extendedProps"]["networks"]] == ["published"]
+    assert [n["state"] for n in shown["Refusée par le réseau"]["extendedProps"]["networks"]] == [
+        "failed"
+    ]
+    assert [n["state"] for n in shown["Brouillon"]["extendedProps"]["networks"]] == [""]
     # Published: its date is history; approved: the director may still move it.
     assert "déjà publiée" in shown["Parue"]["extendedProps"]["refusal"]
     assert shown["Validée"]["extendedProps"]["refusal"] == ""
