@@ -71,6 +71,9 @@ def configure() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from core.memory import freeze_loaded_objects
+
+    freeze_loaded_objects()  # as config/wsgi.py does once the application is loaded
 
 
 def _recreate_postgres(parts, name: str) -> None:

@@ -156,12 +156,12 @@ def background_events(
                 ["notable", f"notable-{item.kind}"],
             )
         )
+    over_cap = _("⚠ %(label)s : %(count)s publications (%(cap)s au plus)")
     for warning in warnings:
         events.append(
             _background(
                 f"cap-{warning.day.isoformat()}-{warning.label}",
-                _("⚠ %(label)s : %(count)s publications (%(cap)s au plus)")
-                % {"label": warning.label, "count": warning.count, "cap": warning.cap},
+                over_cap % {"label": warning.label, "count": warning.count, "cap": warning.cap},
                 warning.day,
                 warning.day,
                 ["over-cap"],

@@ -267,8 +267,8 @@ def calendar_posts(
     if not found:
         return []
     # Thousands of posts, a few dozen distinct texts of targets and publications.
-    texts = {(values[7], values[8]) for values in found}
-    parsed = {key: _targets_of(*key) for key in texts}
+    distinct = {(values[7], values[8]) for values in found}
+    parsed = {key: _targets_of(*key) for key in distinct}
     names = _names(found, parsed.values())
     accounts = names["accounts"]
     combinations = {
@@ -282,7 +282,7 @@ def calendar_posts(
     libraries, lines, authors = names["libraries"], names["lines"], names["authors"]
     no_line = (None, None)
     rows = []
-    for post_id, title, utc, state, author_id, library_id, line_id, *key in found:
+    for post_id, title, utc, state, author_id, library_id, line_id, targets, published in found:
         line_name, line_colour = lines.get(line_id, no_line)
         local, day = clock.local(utc)
         rows.append(
@@ -300,7 +300,7 @@ def calendar_posts(
                 line_name,
                 line_colour,
                 authors.get(author_id, ""),
-                combinations[tuple(key)],
+                combinations[targets, published],
             )
         )
     return rows

@@ -139,17 +139,19 @@ def tz_label(tz: zoneinfo.ZoneInfo, when: dt.datetime) -> str:
 class WallClock:
     """UTC instants, as the database gives them, to wall-clock time of one timezone.
 
-    The events of a month are thousands of instants but a few hundred distinct UTC
-    hours, and converting each through zoneinfo and isoformat() was a tenth of the
-    events endpoint's time with 5,000 posts (bench/calendar.py). So the offset is
-    asked of zoneinfo once per UTC hour, for that very hour (DST is honoured), and
-    the minutes and seconds are copied from the text. An hour in which the offset
-    changes, an offset that is not whole hours, or a value that is not
-    "YYYY-MM-DD HH:MM:SS…" text takes the slow path through zoneinfo.
+    The events of a month are thousands of instants but a few dozen distinct UTC
+    days, and converting each through zoneinfo and isoformat() was a tenth of the
+    events endpoint's time with 5,000 posts (bench/calendar.py). So zoneinfo is asked
+    the offset at the start and the end of each UTC day (DST is honoured: a day in
+    which it changes, or an offset that is not whole hours, takes the slow path), the
+    hour is shifted by it once per UTC hour, and the minutes and seconds are copied
+    from the text. A value that is not "YYYY-MM-DD HH:MM:SS…" text also takes the
+    slow path through zoneinfo.
     """
 
     def __init__(self, tz: zoneinfo.ZoneInfo) -> None:
         self.tz = tz
+        self._days: dict[str, dt.datetime | None] = {}
         self._hours: dict[str, tuple[str, dt.date] | None] = {}
 
     def local(self, utc: str | dt.datetime) -> tuple[str, dt.date]:
@@ -171,13 +173,24 @@ class WallClock:
         return local.isoformat(timespec="seconds")[:19], local.date()
 
     def _hour(self, key: str) -> tuple[str, dt.date] | None:
+        """The local "YYYY-MM-DDTHH" and date of the UTC hour `key` ("YYYY-MM-DD HH")."""
+        day = key[:10]
+        if day not in self._days:
+            self._days[day] = self._local_midnight(day)
+        midnight = self._days[day]
+        if midnight is None or not key[11:13].isdigit():
+            return None
+        local = midnight + dt.timedelta(hours=int(key[11:13]))
+        return local.isoformat()[:13], local.date()
+
+    def _local_midnight(self, day: str) -> dt.datetime | None:
+        """The wall-clock time of 00:00 UTC on `day`, when the offset holds all day."""
         try:
-            start = dt.datetime.fromisoformat(f"{key}:00:00+00:00")
+            start = dt.datetime.fromisoformat(f"{day}T00:00:00+00:00")
         except ValueError:
             return None
         offset = start.astimezone(self.tz).utcoffset()
-        last = (start + dt.timedelta(minutes=59, seconds=59)).astimezone(self.tz).utcoffset()
-        if offset != last or offset is None or offset % dt.timedelta(hours=1):
+        last = (start + dt.timedelta(hours=23, minutes=59, seconds=59)).astimezone(self.tz)
+        if offset is None or offset != last.utcoffset() or offset % dt.timedelta(hours=1):
             return None
-        local = (start + offset).replace(tzinfo=None)
-        return local.isoformat()[:13], local.date()
+        return (start + offset).replace(tzinfo=None)
