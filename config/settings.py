@@ -396,6 +396,9 @@ CONTENT_SECURITY_POLICY = {
 # One network address may answer an event's survey at most this many times an hour
 # (a library's wifi is shared by many visitors; the cap only stops scripted stuffing).
 METRICS_SURVEY_MAX_PER_ADDRESS_HOUR = env.int("METRICS_SURVEY_MAX_PER_ADDRESS_HOUR", default=100)
+# Click tracking: every http(s) link of a published post goes out as <SITE_URL>/l/<code>
+# (counted, UTM added). False: links are published as typed and no click is counted.
+METRICS_CLICK_TRACKING = env.bool("METRICS_CLICK_TRACKING", default=True)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

@@ -8,12 +8,14 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from metrics import panel
-        from metrics.links import clicks_for_publications, tracked_url
+        from metrics.links import clicks_for_publications, short_link_shape, tracked_url
         from metrics.refresh import register_click_counter
+        from posts.published_links import register_link_shape
         from publishing.hooks import register_link_rewriter
 
-        # Links in posts go out through /l/<code> (counted, UTM added); each snapshot
-        # copies the clicks counted so far.
+        # Links in posts go out through /l/<code> (counted, UTM added), and the composer
+        # counts them as such; each snapshot copies the clicks counted so far.
         register_link_rewriter(tracked_url)
+        register_link_shape(short_link_shape)
         register_click_counter(clicks_for_publications)
         panel.register()

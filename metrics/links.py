@@ -1,9 +1,14 @@
 """Short links with UTM parameters, and counting the clicks on them.
 
 `tracked_url(publication, url)` is registered as a publishing link rewriter
-(metrics.apps): when a publication is rendered for sending, the post's link becomes
-`<SITE_URL>/l/<code>`, deterministic for that publication (a retry sends the same
-text). `/l/<code>` redirects to the link with `utm_source=<network>`,
+(metrics.apps): when a publication is rendered for sending, the post's link and every
+http(s) link typed in its text become `<SITE_URL>/l/<code>`, deterministic for that
+publication (a retry sends the same text). Links inside hashtags and mentions are not
+links (publishing.services.render and posts.published_links pick the same ones). The
+composer measures the text with `short_link_shape` in place of each link, a string as
+long as the short link will be, so its counter matches what is sent on networks that
+count a link by its length. METRICS_CLICK_TRACKING=false turns all of it off: links go
+out as typed. `/l/<code>` redirects to the link with `utm_source=<network>`,
 `utm_medium=social` and `utm_campaign=<editorial line>` added by the composer's own
 rules (networks.text.add_utm: utm_… parameters already in the link are kept).
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from collections.abc import Iterable
@@ -33,6 +39,8 @@ from metrics.models import Click, ShortLink
 from networks.text import add_utm
 from posts.composer import utm_campaign
 from publishing.models import Publication
+
+logger = logging.getLogger(__name__)
 
 # Substrings (lowercase) of the user agents of crawlers, link-preview fetchers (the
 # networks' own, chat apps', Mastodon/fediverse servers fetching cards), monitoring
@@ -88,6 +96,8 @@ BOT_USER_AGENTS: tuple[str, ...] = (
 )
 
 CODE_PATTERN = r"[A-Za-z0-9_-]{6,16}"
+CODE_BYTES = 6
+CODE_LENGTH = 8  # secrets.token_urlsafe(6): 6 random bytes in unpadded base64
 _CODE_RE = re.compile(rf"^{CODE_PATTERN}$")
 
 
@@ -132,7 +142,7 @@ def short_link_for(*, publication: Publication, url: str) -> ShortLink:
         try:
             with transaction.atomic():
                 return ShortLink.objects.create(
-                    code=secrets.token_urlsafe(6),
+                    code=secrets.token_urlsafe(CODE_BYTES),
                     publication=publication,
                     url=url,
                     target_url=target,
@@ -146,13 +156,32 @@ def short_link_for(*, publication: Publication, url: str) -> ShortLink:
     raise RuntimeError("could not draw a free short-link code")
 
 
+def _tracked(url: str) -> bool:
+    return (
+        settings.METRICS_CLICK_TRACKING
+        and not _is_own_short_url(url)
+        and urlsplit(url).scheme.lower() in ("http", "https")
+        and bool(urlsplit(url).netloc)
+    )
+
+
 def tracked_url(publication: Publication, url: str) -> str:
-    """The link rewriter (publishing.hooks): the post's link through /l/<code>."""
-    if _is_own_short_url(url) or urlsplit(url).scheme not in ("http", "https"):
+    """The link rewriter (publishing.hooks): a link of the post through /l/<code>."""
+    if not _tracked(url) or getattr(publication, "kind", "post") != "post":
         return url
-    if getattr(publication, "kind", "post") != "post":
+    try:
+        return short_url(short_link_for(publication=publication, url=url).code)
+    except ValueError:
+        # Not found in the post as stored (the text was changed on its way out):
+        # sent as typed rather than redirecting anywhere it was not written.
+        logger.warning("link of publication %s not shortened: %s", publication.pk, url)
         return url
-    return short_url(short_link_for(publication=publication, url=url).code)
+
+
+def short_link_shape(url: str) -> str:
+    """What the composer measures in place of `url` (posts.published_links): as long as
+    the short link `url` will be published as, or `url` when it stays as typed."""
+    return short_url("x" * CODE_LENGTH) if _tracked(url) else url
 
 
 def link_get(code: str) -> ShortLink | None:

@@ -23,7 +23,7 @@ Every rule comes from networks/ (measure, check) and posts.charter; nothing here
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -37,6 +37,7 @@ from networks import text as textlib
 from networks.google_business import GbpEvent, GbpOffer
 from posts.charter import Charter, charter_problems
 from posts.models import ImageFit, Media, Post
+from posts.published_links import link_shape, published_links
 from posts.selectors import media_usable_in, network_for
 from posts.services.posts import Target
 from publishing.models import AccountStatus, SocialAccount
@@ -344,6 +345,10 @@ def _urls_without_utm(network: Network, text: str, link: str) -> list[str]:
     return [url for url in dict.fromkeys(urls) if not textlib.has_utm(url)]
 
 
+# Problems about the text's length: judged on the text as sent (links rewritten).
+LENGTH_PROBLEMS = frozenset({"text_too_long", "text_too_many_bytes"})
+
+
 def network_report(
     *,
     network: Network,
@@ -375,6 +380,17 @@ def network_report(
     )
     final = network.final_text(draft)
     problems = network.check(draft, alt_text_required=alt_text_required)
+    # Counted as it will be sent: links rewritten (short links, posts.published_links).
+    sent = replace(
+        draft,
+        text=published_links(text),
+        link=link_shape(effective_link) if effective_link else None,
+    )
+    if sent != draft:
+        lengths = network.check(sent, alt_text_required=alt_text_required)
+        problems = [p for p in lengths if p.code in LENGTH_PROBLEMS] + [
+            p for p in problems if p.code not in LENGTH_PROBLEMS
+        ]
     if offer is not None and event is not None and hasattr(network, "check_offer"):
         # An offer (Google Business Profile) is an event with a code, a page and terms,
         # and no button.
@@ -402,7 +418,7 @@ def network_report(
         images=images,
         image_fit=variant.image_fit,
         overridden=bool(variant.text.strip()),
-        count=network.measure_post(final, content_warning=warning),
+        count=network.measure_post(network.final_text(sent), content_warning=warning),
         limit=network.text_limits.max_length,
         problems=problems,
         utm_links=utm,

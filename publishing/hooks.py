@@ -2,7 +2,8 @@
 metrics → publishing, so metrics registers here rather than being imported).
 
 Link rewriters: before a publication is sent, its link (inside the final text and
-`PublishRequest.link`) goes through every registered rewriter, in order:
+`PublishRequest.link`) and every other http(s) link of its text go through every
+registered rewriter, in order:
 
     from publishing.hooks import register_link_rewriter
 

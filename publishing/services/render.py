@@ -1,6 +1,6 @@
 """What a publication sends: the client's Account, and the PublishRequest built from
 the post's content for this account (final text, renditions with their own alt text,
-the link through the registered link rewriters)."""
+the link and the links typed in the text through the registered link rewriters)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from networks.base import VariantInput
 from networks.client import Account, Event, Image, Offer, PublishRequest, RemotePost
+from posts.published_links import replace_links
 from posts.selectors import content_for_target, network_for
 from posts.services.media import media_rendition_get
 from publishing.hooks import rewrite_link
@@ -52,7 +53,9 @@ def publish_request_for(publication: Publication) -> PublishRequest:
     network = network_for(network_key=publication.network, account=account)
     content = content_for_target(post=post, network_key=publication.network, account=account)
     link = rewrite_link(publication, content.link) if content.link else ""
-    text = content.text
+    # Every http(s) link typed in the text too (not those inside hashtags or mentions):
+    # the same links the composer measured in their rewritten form.
+    text = replace_links(content.text, lambda url: rewrite_link(publication, url))
     if content.link and link != content.link:
         text = text.replace(content.link, link)
     final = network.final_text(VariantInput(text=text, link=link))
