@@ -32,10 +32,11 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 import requests
+from django.utils.translation import gettext_lazy as _
 
 from networks import oauth
 from networks import text as textlib
-from networks.base import ImageLimits, Network, TextLimits
+from networks.base import ImageLimits, Network, Problem, TextLimits, VariantInput
 from networks.client import (
     Account,
     AccountInfo,
@@ -87,6 +88,23 @@ class Mastodon(Network):
     def measure_post(self, text: str, *, content_warning: str = "") -> int:
         warning = textlib.prepare_text(content_warning).strip()
         return textlib.grapheme_count(warning + self._countable(textlib.prepare_text(text)))
+
+    def extra_checks(self, variant: VariantInput, text: str) -> list[Problem]:
+        # PostStatusService: with no text, the warning becomes the text (photos stay
+        # sensitive) and the status has no warning.
+        if variant.content_warning.strip() and not text.strip():
+            return [
+                self.problem(
+                    "content_warning_without_text",
+                    "warning",
+                    "text",
+                    _(
+                        "{network} : sans texte, l'avertissement de contenu sera publié "
+                        "comme texte (les photos restent masquées)."
+                    ),
+                )
+            ]
+        return []
 
     def _countable(self, text: str) -> str:
         """The text as the validator counts it: URLs as 23 x, remote mentions as @user."""
@@ -330,7 +348,8 @@ class MastodonClient(NetworkClient):
                 "exclude_reblogs": "true",
             },
         )
-        wanted = comparable_text(request.text)
+        # With no text, Mastodon published the warning as the text (see extra_checks).
+        wanted = comparable_text(request.text or request.content_warning)
         for status in response.json():
             same_text = comparable_text(html_to_text(status.get("content") or "")) == wanted
             if same_text and len(status.get("media_attachments") or []) == len(request.images):

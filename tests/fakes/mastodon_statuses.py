@@ -236,6 +236,10 @@ class MastodonStatusesMixin:
         # Status#prepare_contents strips both before validating.
         text = (request.arg("status") or "").strip()
         spoiler = (request.arg("spoiler_text") or "").strip()
+        sensitive = truthy(request.arg("sensitive")) or bool(spoiler)
+        if not text and spoiler:
+            # PostStatusService#preprocess_attributes!: the warning becomes the text.
+            text, spoiler = spoiler, ""
         if not text.strip() and not media_ids:
             return json_response({"error": "Validation failed: Text can't be blank"}, 422)
         limit = self.instance_config["statuses"]["max_characters"]
@@ -257,7 +261,7 @@ class MastodonStatusesMixin:
             text=text,
             created_at=now,
             visibility=visibility,
-            sensitive=truthy(request.arg("sensitive")) or bool(spoiler),
+            sensitive=sensitive,
             spoiler_text=spoiler,
             language=request.arg("language") or "en",
             media_ids=media_ids,

@@ -5,7 +5,7 @@ Mastodon counts the same way, so what the composer allows the server accepts."""
 import pytest
 
 from networks import VariantInput, get_network
-from networks.client import Account, PermanentError, PublishRequest
+from networks.client import Account, Image, PermanentError, PublishRequest
 from networks.mastodon import SCOPES, MastodonClient
 
 mastodon = get_network("mastodon")
@@ -76,3 +76,30 @@ def test_the_fake_server_agrees_at_the_limit(fake_mastodon, account):
     (status,) = fake_mastodon.posts()
     assert status["spoiler_text"] == warning
     assert status["sensitive"] is True
+
+
+def test_a_warning_without_text_is_published_as_the_text_and_says_so():
+    from networks.base import ImageInfo
+
+    photo = ImageInfo(width=800, height=600, bytes=50_000, mime_type="image/jpeg", alt_text="x")
+    (problem,) = mastodon.check(VariantInput(text="", images=[photo], content_warning="Araignées"))
+
+    assert (problem.code, problem.severity) == ("content_warning_without_text", "warning")
+    assert mastodon.check(VariantInput(text="", images=[photo])) == []
+
+
+def test_reconciliation_finds_a_status_whose_warning_became_its_text(fake_mastodon, account):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.factories import make_image
+
+    image = Image(data=make_image(60, 40), mime_type="image/jpeg", alt_text="Une araignée")
+    request = PublishRequest(key="k3", text="", images=(image,), content_warning="Araignées")
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    fake_mastodon.inject("/api/v1/statuses", method="POST", mode="drop_after")
+    with pytest.raises(Exception):  # noqa: B017 - the answer is lost after the post is made
+        MastodonClient().publish(account, request)
+
+    found = MastodonClient().find(account, request, since=since)
+
+    assert found is not None and found.remote_id == fake_mastodon.posts()[0]["id"]
