@@ -85,6 +85,18 @@ def legend() -> list[dict]:
     ]
 
 
+def publication_legend() -> list[dict]:
+    """How a post went on each of its accounts, as the network badges show it."""
+    return [
+        {"state": value, "symbol": PUBLICATION_SYMBOLS.get(value, ""), "label": label}
+        for value, label in publication_state_choices()
+    ]
+
+
+def publication_state_label(state: str) -> str:
+    return str(dict(publication_state_choices()).get(state, state))
+
+
 def text_colour_for(background: str) -> str:
     """Black or white, whichever reads better on `background` (#rrggbb), by WCAG luminance."""
     try:

@@ -281,7 +281,7 @@ def feed_ical(
         event.add("dtend", start + dt.timedelta(minutes=15))
         state = PostState(row.state).label
         event.add("summary", f"{STATE_SYMBOLS.get(row.state, '')} {row.title}".strip())
-        networks = ", ".join(target.label for target in row.targets)
+        networks = ", ".join(target.text for target in row.targets)
         lines = [f"{_('État')} : {state}"]
         if networks:
             lines.append(f"{_('Destinations')} : {networks}")

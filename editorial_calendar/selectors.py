@@ -226,6 +226,15 @@ class Target(NamedTuple):
 
         return self.account_name or network_name(self.network)
 
+    @property
+    def text(self) -> str:
+        """ "Bac à sable (Publiée)": the label, and how the post went there if it went."""
+        from editorial_calendar.badges import publication_state_label
+
+        if not self.publication_state:
+            return self.label
+        return f"{self.label} ({publication_state_label(self.publication_state)})"
+
 
 @dataclass(slots=True)
 class PostRow:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from editorial_calendar import selectors
-from editorial_calendar.badges import legend
+from editorial_calendar.badges import legend, publication_legend
 from editorial_calendar.events import (
     background_events,
     page_config_publication_states,
@@ -75,6 +75,7 @@ def month(request):
             "config": config,
             "tz_label": tz_label(scope.tz, timezone.now()),
             "legend": legend(),
+            "publication_legend": publication_legend(),
             "lines": choices["lines"],
             "summary": _summary(scope, day.replace(day=1), filters),
             "feed": selectors.feed_for(user=request.user, library=scope.library),

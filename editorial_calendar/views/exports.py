@@ -79,7 +79,7 @@ def export_csv(request):
                 _cell(row.title),
                 _cell(row.line_name or ""),
                 states.get(row.state, row.state),
-                ", ".join(target.label for target in row.targets),
+                ", ".join(target.text for target in row.targets),
                 _cell(row.author_name),
                 _cell(row.library_name),
                 base.replace("{id}", str(row.id)),

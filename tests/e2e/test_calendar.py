@@ -11,7 +11,15 @@ from playwright.sync_api import expect
 from editorial_calendar.models import CalendarFeed
 from libraries.models import Role
 from posts.models import Post
-from tests.factories import PASSWORD, EditorialLineFactory, PostFactory, PostTargetFactory, member
+from publishing.models import Publication
+from tests.factories import (
+    PASSWORD,
+    EditorialLineFactory,
+    PostFactory,
+    PostTargetFactory,
+    SocialAccountFactory,
+    member,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,6 +151,32 @@ def test_dragging_a_published_post_is_refused_and_snaps_back(page, login, networ
     ).to_be_visible()
     post.refresh_from_db()
     assert post.scheduled_at == at(day, 9)
+
+
+def test_each_network_badge_shows_how_the_post_went_on_its_account(page, login, network):
+    validator = member(network.a, Role.VALIDATOR)
+    day = next_month_day(8)
+    post = PostFactory(
+        library=network.a, title="Rentrée littéraire", state="failed", scheduled_at=at(day, 9)
+    )
+    for network_key, name, state in (
+        ("mastodon", "Masto A", "published"),
+        ("bluesky", "Bsky A", "failed"),
+    ):
+        account = SocialAccountFactory(library=network.a, network=network_key, display_name=name)
+        PostTargetFactory(post=post, network=network_key, account=account)
+        Publication.objects.create(
+            post=post, account=account, network=network_key, state=state, scheduled_at=at(day, 9)
+        )
+
+    login(validator)
+    open_calendar(page, day)
+    event = page.locator(f'td[data-date="{day.isoformat()}"] .fc-event', has_text="Rentrée")
+    # Seen: each badge with its publication's symbol; heard: each account with its state.
+    expect(event.get_by_text("Ma ●", exact=True)).to_be_visible()
+    expect(event.get_by_text("Bs ✕", exact=True)).to_be_visible()
+    expect(event).to_have_attribute("aria-label", re.compile("Bsky A : Échec, Masto A : Publiée"))
+    expect(page.locator(".calendar-legend")).to_contain_text("Sur chaque compte")
 
 
 def test_move_to_from_the_keyboard_in_the_list_view(page, login, network):

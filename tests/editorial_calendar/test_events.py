@@ -7,12 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from libraries.models import Role
+from publishing.models import Publication
 from tests.editorial_calendar.conftest import bulk_posts, calendar_events, events, paris
 from tests.factories import (
     EditorialLineFactory,
     NotableDateFactory,
     PostFactory,
     PostTargetFactory,
+    SocialAccountFactory,
     member,
 )
 
@@ -139,6 +141,51 @@ def test_each_post_carries_what_the_calendar_shows(client, network):
     assert sorted(n["name"] for n in props["networks"]) == ["Bluesky", "Mastodon"]
     assert props["author"] == "Camille"
     assert props["refusal"] == ""  # the author may move their own draft
+
+
+def test_each_network_badge_tells_how_the_post_went_on_its_account(client, network):
+    # given a post on three accounts and a network: Mastodon published, Bluesky failed,
+    # the sandbox cancelled then scheduled again, Facebook still without an account
+    validator = member(network.a, Role.VALIDATOR)
+    post = PostFactory(
+        library=network.a, author=validator, state="failed", scheduled_at=paris(2026, 3, 10, 10)
+    )
+    mastodon = SocialAccountFactory(library=network.a, network="mastodon", display_name="Masto A")
+    bluesky = SocialAccountFactory(library=network.a, network="bluesky", display_name="Bsky A")
+    sandbox = SocialAccountFactory(library=network.a, network="sandbox", display_name="Bac A")
+    for account in (mastodon, bluesky, sandbox):
+        PostTargetFactory(post=post, network=account.network, account=account)
+    PostTargetFactory(post=post, network="facebook")
+    for account, state in (
+        (mastodon, "published"),
+        (bluesky, "failed"),
+        (sandbox, "cancelled"),
+        (sandbox, "scheduled"),
+    ):
+        Publication.objects.create(
+            post=post,
+            account=account,
+            network=account.network,
+            state=state,
+            scheduled_at=post.scheduled_at,
+        )
+    client.force_login(validator)
+
+    # when
+    [event] = [
+        e
+        for e in calendar_events(events(client, "2026-03-01", "2026-04-01"))
+        if e["id"] == f"post-{post.pk}"
+    ]
+
+    # then each badge names its account and its publication's state
+    assert event["extendedProps"]["state"] == "failed"
+    assert event["extendedProps"]["networks"] == [
+        {"badge": "Bs", "name": "Bsky A", "state": "failed"},
+        {"badge": "Fb", "name": "Facebook", "state": ""},
+        {"badge": "Ma", "name": "Masto A", "state": "published"},
+        {"badge": "Sb", "name": "Bac A", "state": "scheduled"},
+    ]
 
 
 def test_filters_by_line_state_author_and_network(client, network):

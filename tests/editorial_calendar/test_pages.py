@@ -9,12 +9,14 @@ from django.urls import reverse
 
 from editorial_calendar.models import DailyCap, MixTarget, NotableDate, PostingSlot
 from libraries.models import Role
+from publishing.models import Publication
 from tests.editorial_calendar.conftest import paris
 from tests.factories import (
     EditorialLineFactory,
     NotableDateFactory,
     PostFactory,
     PostTargetFactory,
+    SocialAccountFactory,
     member,
 )
 
@@ -43,6 +45,8 @@ def test_the_page_shows_the_librarys_timezone_legend_and_filters(client, network
     assert response.status_code == 200
     assert "Europe/Paris, UTC+0" in page
     assert "Chatons" in page and "Brouillon" in page and "Publiée" in page
+    # The legend of the network badges' states, one per state of a publication.
+    assert "Sur chaque compte" in page and "Compte à reconnecter" in page
     config = response.context["config"]
     assert config["initialView"] == "timeGridWeek" and config["initialDate"] == "2026-03-29"
     assert config["timeZone"] == "Europe/Paris"
@@ -72,6 +76,15 @@ def test_csv_export_of_the_visible_range(client, network):
         scheduled_at=paris(2026, 3, 29, 9),
     )
     PostTargetFactory(post=inside, network="mastodon")
+    sandbox = SocialAccountFactory(library=network.a, network="sandbox", display_name="Bac A")
+    PostTargetFactory(post=inside, network="sandbox", account=sandbox)
+    Publication.objects.create(
+        post=inside,
+        account=sandbox,
+        network="sandbox",
+        state="failed",
+        scheduled_at=inside.scheduled_at,
+    )
     PostFactory(library=network.a, author=agent, title="Avril", scheduled_at=paris(2026, 4, 2, 9))
     client.force_login(agent)
 
@@ -92,7 +105,7 @@ def test_csv_export_of_the_visible_range(client, network):
         "Événements",
         "Brouillon",
     ]
-    assert rows[1][6] == "Mastodon"
+    assert rows[1][6] == "Mastodon, Bac A (Échec)"
     assert rows[1][9].endswith(f"/posts/{inside.pk}/")
 
 
