@@ -1,10 +1,13 @@
 """Public vs colleagues (issue 7 § 2).
 
 Where a network lists who liked or shared a post (Mastodon favourited_by and
-reblogged_by, Bluesky getLikes and getRepostedBy, the Sandbox), each engager is
-classified as a *colleague* or the *public*. Colleagues are:
+reblogged_by, Bluesky getLikes and getRepostedBy, X liking_users and retweeted_by,
+LinkedIn's Reactions API, the Sandbox), each engager is classified as a *colleague*
+or the *public*. LinkedIn lists reactions only: its reshares all count as public.
+Colleagues are:
 - the accounts of the library's own network of libraries (every SocialAccount of the
-  root library and its branches);
+  root library and its branches; a LinkedIn page as its organization URN, an X
+  account by its user id too);
 - the accounts and domains listed by administrators (`Colleague`) on the library or
   any of its parents: staff, other libraries, professional bodies, an instance run by
   libraries (a domain matches itself and its subdomains: `bibliotheques.social`
@@ -51,8 +54,13 @@ def normalise_identifier(value: str) -> str:
     if value.startswith(("https://", "http://")):
         host, _, path = value.split("://", 1)[1].partition("/")
         user = path.strip("/").removeprefix("@").removeprefix("profile/")
+        if host.removeprefix("www.").removeprefix("mobile.") in _X_HOSTS:
+            return user.split("/", 1)[0]  # an X profile address: the username
         return f"{user}@{host}" if user and "@" not in user and "." not in user else user or host
     return value.lstrip("@").rstrip(".")
+
+
+_X_HOSTS = ("x.com", "twitter.com")
 
 
 def engager_hash(key: str) -> str:
@@ -99,13 +107,17 @@ class ColleagueRules:
         return any(domain == d or domain.endswith("." + d) for d in self.domains)
 
 
-def _own_identifiers(accounts: Iterable[tuple[str, str]]) -> set[str]:
+def _own_identifiers(accounts: Iterable[tuple[str, str, str]]) -> set[str]:
     found = set()
-    for handle, remote_id in accounts:
-        if handle:
+    for network, handle, remote_id in accounts:
+        if handle and network != "linkedin":  # a LinkedIn handle is the page's name
             found.add(normalise_identifier(handle))
         if remote_id.startswith("did:"):
             found.add(remote_id.lower())
+        elif network == "linkedin" and remote_id:
+            found.add(normalise_identifier(f"urn:li:organization:{remote_id}"))
+        elif network == "x" and remote_id:
+            found.add(remote_id)  # X engagers are keyed by user id
     return found
 
 
@@ -122,10 +134,10 @@ def colleague_rules_of(library_ids: list[int]) -> dict[int, ColleagueRules]:
     trees = {root: tree.descendants(root) for root in set(roots.values())}
     owner_root = {member: root for root, members in trees.items() for member in members}
     own: dict[int, set[str]] = {root: set() for root in trees}
-    for library_id, handle, remote_id in SocialAccount.objects.filter(
+    for library_id, network, handle, remote_id in SocialAccount.objects.filter(
         library_id__in=list(owner_root)
-    ).values_list("library_id", "handle", "remote_id"):
-        own[owner_root[library_id]] |= _own_identifiers([(handle, remote_id)])
+    ).values_list("library_id", "network", "handle", "remote_id"):
+        own[owner_root[library_id]] |= _own_identifiers([(network, handle, remote_id)])
     listed: dict[int, list[tuple[str, str]]] = {}
     ancestors = {a for chain in chains.values() for a in chain}
     for library_id, match, identifier in Colleague.objects.filter(
@@ -164,6 +176,8 @@ def audience_update(
     if not client.supports_engagers or refresh.engagers_purged_at is not None:
         return
     for kind, total_name, seen_field, colleague_field in KINDS:
+        if kind not in client.engager_kinds:
+            continue
         total = getattr(metrics, total_name) or 0
         previous = getattr(refresh, seen_field)
         if total == previous:

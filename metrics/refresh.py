@@ -429,9 +429,13 @@ def _store(client, remotes, refreshes, posts, found: dict[str, Metrics], now) ->
                 )
             except RateLimited as exc:
                 walking.add(refresh.account_id)  # keep the counts; lists wait
-                account_rate_limited(
-                    account_id=refresh.account_id, reset_at=exc.reset_at or now + RETRY_AFTER
-                )
+                if exc.scope != "endpoint":
+                    # The whole account's budget is spent: counts wait too. (Only the
+                    # list's endpoint: its totals stay unwalked, so the next refresh
+                    # walks them, after the reset.)
+                    account_rate_limited(
+                        account_id=refresh.account_id, reset_at=exc.reset_at or now + RETRY_AFTER
+                    )
             except NetworkError as exc:
                 logger.info("engagers of publication %s: %s", publication.pk, exc)
         snapshots.append((refresh, _snapshot(client, refresh, metrics, clicks, now)))
@@ -482,7 +486,9 @@ def _snapshot(
     likes, shares = metrics.likes or 0, metrics.shares or 0
     known = client.supports_engagers
     colleague_likes = min(refresh.colleague_likes, likes) if known else 0
-    colleague_shares = min(refresh.colleague_shares, shares) if known else 0
+    # (LinkedIn lists no resharers: its shares all count as public.)
+    shares_listed = known and "share" in client.engager_kinds
+    colleague_shares = min(refresh.colleague_shares, shares) if shares_listed else 0
     return MetricSnapshot(
         publication_id=refresh.publication_id,
         taken_at=now,

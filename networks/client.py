@@ -75,13 +75,25 @@ class TransientError(NetworkError):
 
 
 class RateLimited(NetworkError):
+    """`scope` says what must wait until `reset_at`: "account" (every call of the
+    account: Mastodon's, Bluesky's budgets) or "endpoint" (only the endpoint that
+    answered: X's per-endpoint windows, LinkedIn's per-resource daily quotas; the
+    account's other calls may go on)."""
+
     kind = "rate_limited"
 
     def __init__(
-        self, message: str, *, reset_at: datetime | None = None, status: int | None = 429, code=""
+        self,
+        message: str,
+        *,
+        reset_at: datetime | None = None,
+        status: int | None = 429,
+        code="",
+        scope: Literal["account", "endpoint"] = "account",
     ) -> None:
         super().__init__(message, status=status, code=code)
         self.reset_at = reset_at
+        self.scope = scope
 
 
 class AuthError(NetworkError):
@@ -252,6 +264,8 @@ class NetworkClient:
     # account's due publications by this), and whether `fetch_engagers` works.
     metrics_batch_size: ClassVar[int] = 1
     supports_engagers: ClassVar[bool] = False
+    # Which lists `fetch_engagers` gives (LinkedIn lists reactions, not reshares).
+    engager_kinds: ClassVar[tuple[EngagementKind, ...]] = ("like", "share")
     # Whether any account of a server may read the counts of another's public posts
     # (Mastodon statuses, Bluesky AppView): batches then span a server's accounts.
     metrics_shared_reads: ClassVar[bool] = False
@@ -314,7 +328,9 @@ class NetworkClient:
         """Who liked (`kind="like"`) or shared the post, newest first. With `known`,
         the walk stops after the page holding the first engager whose key is known
         (everything older was seen by an earlier walk); with `total` (the count just
-        read), once that many are listed (no request for an empty last page)."""
+        read), once that many are listed (no request for an empty last page).
+        Never a partial list: a walk that cannot finish raises (RateLimited with
+        scope "endpoint" when only the list's endpoint must wait)."""
         raise NotImplementedError
 
 

@@ -120,6 +120,49 @@ def reset_time(
     return None
 
 
+class EndpointBudgets:
+    """What this process knows of per-endpoint rate limits (X's `x-rate-limit-remaining`
+    and `-reset`, a 429's reset), so that a client stops asking before the network
+    refuses: `blocked_until(key)` before a request, `note(key, headers)` after it,
+    `block(key, until)` on a 429. Keys are the client's (server, account, endpoint).
+    Per process and forgotten on restart: another worker may spend one request to
+    learn the same (its answer says so)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[tuple, datetime] = {}
+
+    def blocked_until(self, key: tuple, now: datetime | None = None) -> datetime | None:
+        now = now or datetime.now(UTC)
+        with self._lock:
+            until = self._until.get(key)
+            if until is not None and until <= now:
+                del self._until[key]
+                until = None
+        return until
+
+    def block(self, key: tuple, until: datetime) -> None:
+        with self._lock:
+            self._until[key] = max(until, self._until.get(key, until))
+
+    def note(self, key: tuple, headers, now: datetime | None = None) -> None:
+        """Block `key` until the reset when the answer says no request is left."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        remaining = lowered.get("x-rate-limit-remaining", lowered.get("ratelimit-remaining"))
+        try:
+            left = int(remaining) if remaining is not None else None
+        except ValueError:
+            left = None
+        if left is not None and left <= 0:
+            reset = reset_time(headers, now)
+            if reset is not None:
+                self.block(key, reset)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._until.clear()
+
+
 # --- Error mapping -----------------------------------------------------------------------
 def error_text(response: requests.Response) -> str:
     """The network's message from an error answer (JSON `error`/`message`/…, or text)."""

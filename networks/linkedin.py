@@ -24,6 +24,8 @@ from networks.client import (
     Account,
     AccountInfo,
     AuthError,
+    EngagementKind,
+    Engager,
     Image,
     Metrics,
     NetworkClient,
@@ -35,7 +37,7 @@ from networks.client import (
     TransientError,
     utcnow,
 )
-from networks.http import HttpClient, error_text
+from networks.http import EndpointBudgets, HttpClient, error_text
 
 
 class LinkedIn(Network):
@@ -104,6 +106,14 @@ REFRESH_MARGIN = timedelta(minutes=5)
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~])")
 _URL = re.compile(r"https?://\S+")
 _DUPLICATE_URN = re.compile(r"urn:li:(?:share|ugcPost):\d+")
+# Who reacted (shares/reactions-api): `start`/`count` pages, newest first with
+# sort=(value:REVERSE_CHRONOLOGICAL); the largest page LinkedIn accepts is
+# unconfirmed. No API lists who reshared an organization's post.
+REACTIONS_PAGE = 100
+# Reactions refused (403: the app lacks the Community Management permission, or the
+# member's page role) are not asked again for this long.
+REFUSED_LIST_WAIT = timedelta(days=1)
+_list_budgets = EndpointBudgets()
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +217,8 @@ class LinkedInClient(NetworkClient):
     connect_kind = "oauth2"
     # One share-statistics call covers a list of posts (List(...) in the query).
     metrics_batch_size = 20
+    supports_engagers = True
+    engager_kinds = ("like",)  # reactions; reshares are counted, never listed
 
     # --- HTTP with the token and the Rest.li headers ---------------------------------------
     def _headers(self, account: Account, *, rest: bool = True) -> dict[str, str]:
@@ -544,6 +556,66 @@ class LinkedInClient(NetworkClient):
             if urn:
                 found[str(urn)] = element.get("totalShareStatistics") or {}
         return found
+
+    def fetch_engagers(
+        self,
+        account: Account,
+        post: RemotePost,
+        *,
+        kind: EngagementKind,
+        known=None,
+        max_pages: int = 20,
+        total: int | None = None,
+    ) -> list[Engager]:
+        """Who reacted (any reaction: like, celebrate, support…; LinkedIn counts them
+        all as likes), newest first, from the Reactions API: `GET /rest/reactions/
+        (entity:{urn})?q=entity`, `created.actor` a member or organization URN. Only
+        URNs: no name is asked for. A 429 (daily quota) or a refusal waits for the
+        next day without holding the counts back (RateLimited, scope "endpoint")."""
+        if kind not in self.engager_kinds:
+            raise NotImplementedError("LinkedIn lists reactions, not reshares")
+        budget = (api_base(account), account.remote_id, "reactions")
+        waiting = _list_budgets.blocked_until(budget)
+        if waiting is not None:
+            raise RateLimited(
+                "LinkedIn : reactions en pause", reset_at=waiting, code="list_budget",
+                scope="endpoint",
+            )  # fmt: skip
+        entity = quote(post.remote_id, "")
+        engagers: list[Engager] = []
+        start = 0
+        for _page in range(max_pages):
+            path = (
+                f"/rest/reactions/(entity:{entity})?q=entity"
+                f"&sort=(value:REVERSE_CHRONOLOGICAL)&start={start}&count={REACTIONS_PAGE}"
+            )
+            try:
+                response = self._request("GET", account, path)
+            except RateLimited as exc:
+                _list_budgets.block(budget, exc.reset_at or next_midnight())
+                raise RateLimited(
+                    exc.message, reset_at=exc.reset_at, status=exc.status, code=exc.code,
+                    scope="endpoint",
+                ) from exc  # fmt: skip
+            except AuthError as exc:
+                if exc.status != 403:
+                    raise
+                _list_budgets.block(budget, utcnow() + REFUSED_LIST_WAIT)
+                raise PermanentError(exc.message, status=exc.status, code=exc.code) from exc
+            body = response.json()
+            page = []
+            for element in body.get("elements") or []:
+                actor = str((element.get("created") or {}).get("actor") or "")
+                if actor:
+                    page.append(Engager(key=actor, handle=actor, domain=""))
+            engagers += page
+            start += len(body.get("elements") or [])
+            listed = (body.get("paging") or {}).get("total")
+            seen = known is not None and any(known(e.key) for e in page)
+            seen = seen or (total is not None and len(engagers) >= total)
+            if seen or not page or (isinstance(listed, int) and start >= listed):
+                break
+        return engagers
 
 
 def _count(totals: dict, name: str, post: RemotePost) -> int | None:

@@ -35,6 +35,8 @@ from networks.client import (
     Account,
     AccountInfo,
     AuthError,
+    EngagementKind,
+    Engager,
     Image,
     Metrics,
     NetworkClient,
@@ -46,7 +48,7 @@ from networks.client import (
     TransientError,
     utcnow,
 )
-from networks.http import HttpClient, error_text, reset_time
+from networks.http import EndpointBudgets, HttpClient, error_text, reset_time
 
 # Code points of weight 1 in twitter-text v3; everything else weighs 2.
 _LIGHT = regex.compile(r"[\u0000-\u10FF\u2000-\u200D\u2010-\u201F\u2032-\u2037]+")
@@ -117,8 +119,9 @@ class X(Network):
 API_URL = "https://api.x.com"
 OAUTH_URL = "https://x.com"
 # Post (tweet.write needs tweet.read and users.read), upload media, read who the
-# account is and its posts' metrics; offline.access for a refresh token.
-SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"]
+# account is and its posts' metrics; like.read for who liked them (liking_users);
+# offline.access for a refresh token.
+SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "like.read", "offline.access"]
 CHUNK_BYTES = 1024 * 1024
 # Media processing (GIFs): X says when to check again; never wait longer than this.
 PROCESSING_TIMEOUT = 120.0
@@ -127,6 +130,15 @@ REFRESH_MARGIN = timedelta(minutes=2)
 FIND_SLACK = timedelta(minutes=5)
 DEFAULT_THROTTLE_WAIT = timedelta(minutes=15)  # a 429 without its reset header
 PROBLEMS = "https://api.twitter.com/2/problems/"
+# Who liked / reposted (x-api/posts/likes, x-api/posts/retweets): 75 requests per 15
+# minutes per user each, up to 100 accounts a page; liking_users lists only the 100
+# most recent likers of a post, ever.
+ENGAGER_ENDPOINTS: dict[str, str] = {"like": "liking_users", "share": "retweeted_by"}
+ENGAGERS_PAGE = 100
+# A list refused for want of a scope (an account connected before like.read was
+# asked): not asked again for this long, nor does it ask to reconnect.
+REFUSED_LIST_WAIT = timedelta(days=1)
+_list_budgets = EndpointBudgets()
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +241,7 @@ class XClient(NetworkClient):
     connect_kind = "oauth2"
     # GET /2/tweets?ids= looks up to 100 posts at once (each post read is billed).
     metrics_batch_size = 100
+    supports_engagers = True
 
     # --- HTTP with a fresh token ---------------------------------------------------------
     def _call(self, method: str, account: Account, path: str, **kwargs) -> requests.Response:
@@ -446,6 +459,77 @@ class XClient(NetworkClient):
                     clicks=private.get("url_link_clicks"),
                 )
         return found
+
+    def fetch_engagers(
+        self,
+        account: Account,
+        post: RemotePost,
+        *,
+        kind: EngagementKind,
+        known=None,
+        max_pages: int = 20,
+        total: int | None = None,
+    ) -> list[Engager]:
+        """`GET /2/tweets/:id/liking_users` or `/retweeted_by`, 100 accounts a page,
+        `meta.next_token` for the next. X's windows are tiny (75 requests per 15
+        minutes each): the answer's `x-rate-limit-remaining` and `-reset` are kept, and
+        once nothing is left, no request is made before the reset (RateLimited with
+        scope "endpoint": the counts go on). Engagers are X user ids; no domain."""
+        endpoint = ENGAGER_ENDPOINTS[kind]
+        budget = (api_base(account), account.remote_id, endpoint)
+        waiting = _list_budgets.blocked_until(budget)
+        if waiting is not None:
+            raise RateLimited(
+                f"X : {endpoint} en pause jusqu'à la réinitialisation",
+                reset_at=waiting,
+                code="list_budget",
+                scope="endpoint",
+            )
+        params: dict = {"max_results": ENGAGERS_PAGE}
+        engagers: list[Engager] = []
+        for _page in range(max_pages):
+            if engagers and _list_budgets.blocked_until(budget) is not None:
+                # Never a partial list (the caller would forget the rest): wait.
+                raise RateLimited(
+                    f"X : {endpoint} en pause jusqu'à la réinitialisation",
+                    reset_at=_list_budgets.blocked_until(budget),
+                    code="list_budget",
+                    scope="endpoint",
+                )
+            response = self._list_page(account, post, endpoint, budget, params)
+            body = response.json()
+            page = [
+                Engager(key=str(user["id"]), handle=f"@{user.get('username') or ''}", domain="")
+                for user in body.get("data") or []
+            ]
+            engagers += page
+            following = (body.get("meta") or {}).get("next_token")
+            seen = known is not None and any(known(e.key) for e in page)
+            seen = seen or (total is not None and len(engagers) >= total)
+            if seen or not page or not following:
+                break
+            params = {"max_results": ENGAGERS_PAGE, "pagination_token": following}
+        return engagers
+
+    def _list_page(self, account, post, endpoint, budget, params) -> requests.Response:
+        try:
+            response = self._call(
+                "GET", account, f"/2/tweets/{post.remote_id}/{endpoint}", params=params
+            )
+        except RateLimited as exc:
+            reset = exc.reset_at or utcnow() + DEFAULT_THROTTLE_WAIT
+            _list_budgets.block(budget, reset)
+            raise RateLimited(
+                exc.message, reset_at=reset, status=exc.status, code=exc.code, scope="endpoint"
+            ) from exc
+        except AuthError as exc:
+            if exc.status != 403:
+                raise
+            # A missing scope (like.read): ask again tomorrow, never "reconnect".
+            _list_budgets.block(budget, utcnow() + REFUSED_LIST_WAIT)
+            raise PermanentError(exc.message, status=exc.status, code=exc.code) from exc
+        _list_budgets.note(budget, response.headers)
+        return response
 
     # --- tokens ----------------------------------------------------------------------------
     def authorization_url(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:

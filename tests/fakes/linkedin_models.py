@@ -174,3 +174,7 @@ class LiPost:
     comments: int = 0
     stats: dict[str, int] = field(default_factory=dict)
     reactions: list[tuple[str, str, float]] = field(default_factory=list)  # actor, type, time
+
+    @property
+    def reaction_count(self) -> int:
+        return self.likes + len(self.reactions)

@@ -13,6 +13,9 @@ Sources (learn.microsoft.com/linkedin/marketing/community-management):
   → ``{"likesSummary": {"totalLikes", "likedByCurrentUser",
   "selectedLikes"}, "commentsSummary": {"totalFirstLevelComments",
   "aggregatedTotalComments", "selectedComments"}, "target"}``.
+- Reactions of every type count as likes in both (``likeCount``, ``totalLikes``:
+  unconfirmed; LinkedIn's pages show one reactions total): ``LiPost.likes`` are
+  reactions nobody listed, plus one per listed reaction.
 - ``shares/reactions-api``: ``GET /rest/reactions/(entity:{encoded urn})?q=
   entity&sort=(value:REVERSE_CHRONOLOGICAL)`` → elements with ``id``,
   ``reactionType``, ``root``, ``created {actor, time}``; ``start``/``count``
@@ -58,7 +61,7 @@ class LinkedInStatsMixin:
         for post in posts:
             for key in totals:
                 totals[key] += post.stats.get(key, 0)
-            totals["likeCount"] += post.likes
+            totals["likeCount"] += post.reaction_count
             totals["commentCount"] += post.comments
         interactions = (
             totals["clickCount"]
@@ -108,7 +111,7 @@ class LinkedInStatsMixin:
         post = self.posts.get(urn)
         if post is None or post.deleted:
             return li_error("not_found", detail="socialActions")
-        likes = post.likes + sum(1 for _, kind, _ in post.reactions if kind == "LIKE")
+        likes = post.reaction_count
         return json_response(
             {
                 "commentsSummary": {

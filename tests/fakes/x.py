@@ -14,8 +14,8 @@ One server stands for ``x.com`` (``/i/oauth2/authorize``) and ``api.x.com``
   body (``rate_limit_body="v1"`` answers v1.1's ``{"errors": [{"code": 88,
   "message": "Rate limit exceeded"}]}`` instead). 15-minute windows per user:
   POST /2/tweets 100 (and 10,000 per 24 h per app), DELETE 50, media upload
-  500, GET /2/tweets/:id 900, liking_users 75, users/me 75, users/:id/tweets
-  900. ``x-api/fundamentals/post-cap``: when the pay-per-use budget is spent,
+  500, GET /2/tweets/:id 900, liking_users 75, retweeted_by 75, users/me 75,
+  users/:id/tweets 900. ``x-api/fundamentals/post-cap``: when the pay-per-use budget is spent,
   429 ``usage-capped`` (``cap_usage()``).
 """
 
@@ -45,6 +45,7 @@ RATE_LIMITS: dict[str, tuple[int, float]] = {
     "tweets_lookup": (900, 900),  # GET /2/tweets?ids= (up to 100 per request)
     "user_tweets": (900, 900),
     "liking_users": (75, 900),
+    "retweeted_by": (75, 900),
     "users_me": (75, 900),
 }
 
@@ -275,6 +276,13 @@ class FakeX(XOAuthMixin, XMediaMixin, XTweetsMixin, XControlsMixin, FakeServer):
                 self.liking_users,
                 scopes=("tweet.read", "users.read", "like.read"),
                 limits=("liking_users",),
+            ),
+        )
+        add(
+            "GET",
+            r"/2/tweets/(?P<id>\d+)/retweeted_by",
+            self.api(
+                self.retweeted_by, scopes=("tweet.read", "users.read"), limits=("retweeted_by",)
             ),
         )
 

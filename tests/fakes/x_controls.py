@@ -22,6 +22,7 @@ class XControlsMixin:
         "login_as",
         "issue_token",
         "revoke_token",
+        "retweet",
         "like",
         "set_metrics",
         "fail_media",
@@ -68,13 +69,23 @@ class XControlsMixin:
     def like(self: FakeX, tweet_id: str, username: str) -> None:
         """A reader (created on the fly) likes the post: listed and counted."""
         with self.lock:
-            user = next((u for u in self.users.values() if u.username == username), None)
-            if user is None:
-                user = XUser(self.snowflake(), username.capitalize(), username)
-                self.users[user.id] = user
             tweet = self.tweets[tweet_id]
-            tweet.likers.append(user.id)
+            tweet.likers.append(self._reader(username).id)
             tweet.public["like_count"] = tweet.public.get("like_count", 0) + 1
+
+    def retweet(self: FakeX, tweet_id: str, username: str) -> None:
+        """A reader (created on the fly) reposts the post: listed and counted."""
+        with self.lock:
+            tweet = self.tweets[tweet_id]
+            tweet.retweeters.append(self._reader(username).id)
+            tweet.public["retweet_count"] = tweet.public.get("retweet_count", 0) + 1
+
+    def _reader(self: FakeX, username: str) -> XUser:
+        user = next((u for u in self.users.values() if u.username == username), None)
+        if user is None:
+            user = XUser(self.snowflake(), username.capitalize(), username)
+            self.users[user.id] = user
+        return user
 
     def set_metrics(self: FakeX, tweet_id: str, **metrics: int) -> None:
         """``like_count``, ``retweet_count``, ``impression_count``, ``url_link_clicks``…"""

@@ -153,3 +153,4 @@ class Tweet:
     public: dict[str, int] = field(default_factory=dict)
     private: dict[str, int] = field(default_factory=dict)
     likers: list[str] = field(default_factory=list)  # user ids, newest last
+    retweeters: list[str] = field(default_factory=list)  # user ids, newest last

@@ -324,11 +324,24 @@ class XTweetsMixin:
         if tweet is None or tweet.deleted:
             return json_response({"meta": {"result_count": 0}})
         likers = list(reversed(tweet.likers))[: self.config.liking_users_cap]
+        return self._users_page(likers, request)
+
+    def retweeted_by(self: FakeX, request: FakeRequest, token: XToken) -> FakeResponse:
+        """``GET /2/tweets/:id/retweeted_by`` (x-api/posts/retweets): no all-time cap
+        is documented, unlike liking_users."""
+        tweet = self.tweets.get(request.params["id"])
+        if tweet is None or tweet.deleted:
+            return json_response({"meta": {"result_count": 0}})
+        return self._users_page(list(reversed(tweet.retweeters)), request)
+
+    def _users_page(self: FakeX, user_ids: list[str], request: FakeRequest) -> FakeResponse:
+        """Newest first (unconfirmed), ``max_results`` 1-100 (default 100),
+        ``pagination_token`` → ``meta.next_token``."""
         limit = max(1, min(int(request.arg("max_results", 100)), 100))
         start = int(request.arg("pagination_token") or 0)
-        page = likers[start : start + limit]
+        page = user_ids[start : start + limit]
         meta: dict[str, Any] = {"result_count": len(page)}
-        if start + limit < len(likers):
+        if start + limit < len(user_ids):
             meta["next_token"] = str(start + limit)
         if not page:
             return json_response({"meta": meta})

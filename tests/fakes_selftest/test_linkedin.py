@@ -367,11 +367,11 @@ def test_statistics_social_actions_reactions_and_delete(fake_linkedin):
         totals["likeCount"],
         totals["commentCount"],
         totals["clickCount"],
-    ) == (200, 4, 2, 6)
-    assert totals["engagement"] == pytest.approx((6 + 4 + 2 + 1) / 200)
+    ) == (200, 7, 2, 6)
+    assert totals["engagement"] == pytest.approx((6 + 7 + 2 + 1) / 200)
     actions = rest(fake_linkedin, "GET", f"/rest/socialActions/{quote(urn, safe='')}", token).json()
     assert (
-        actions["likesSummary"]["totalLikes"] == 5
+        actions["likesSummary"]["totalLikes"] == 7
         and actions["commentsSummary"]["totalFirstLevelComments"] == 2
     )
     reactions = rest(
