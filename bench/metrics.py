@@ -1,13 +1,16 @@
 """One day of metrics refreshes for 50,000 publications across 200 accounts.
 
-    .venv/bin/python bench/metrics.py [publications] [accounts]
+    .venv/bin/python bench/metrics.py [publications] [accounts] [mix]
 
-100 Mastodon accounts on one fake Mastodon and 100 Bluesky accounts on one fake
-Bluesky (in threads of this process, their clocks following the simulated time so
-that their rate-limit windows and tokens behave as over a real day). Publications
-were published uniformly over the 90 days before the day and during it, half on
-each network; they already had a few likes. During the day, posts younger than
-48 hours get new likes (a third from colleagues) every simulated hour.
+`mix` (default "mastodon:4,bluesky:4,x:1,linkedin:1") shares the accounts between
+networks: 80 Mastodon accounts on one fake Mastodon, 80 Bluesky accounts on one fake
+Bluesky, 20 X accounts on one fake X and 20 LinkedIn pages (one member each) on one
+fake LinkedIn (in threads of this process, their clocks following the simulated time
+so that their rate-limit windows and tokens behave as over a real day); "mastodon:1,
+bluesky:1" is the mix the README's earlier figures were measured with. Publications
+were published uniformly over the 90 days before the day and during it, spread over
+the accounts; they already had a few likes. During the day, posts younger than 48
+hours get new likes (a third from colleagues) every simulated hour.
 
 The refresh sweep runs every simulated minute (what beat does) and each batch is
 refreshed at once (what the workers do). Prints refreshes, requests per refreshed
@@ -41,8 +44,34 @@ from bench._common import django_setup, machine  # noqa: E402
 
 PUBLICATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 ACCOUNTS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-BATCHABLE = ("/api/v1/statuses", "/xrpc/app.bsky.feed.getPosts")
+MIX = dict(
+    (name, int(weight))
+    for name, _, weight in (
+        part.partition(":")
+        for part in (
+            sys.argv[3] if len(sys.argv) > 3 else "mastodon:4,bluesky:4,x:1,linkedin:1"
+        ).split(",")
+    )
+)
+# Count requests (one per batch); LinkedIn's socialActions is its per-post fallback.
+BATCHABLE = (
+    "/api/v1/statuses",
+    "/xrpc/app.bsky.feed.getPosts",
+    "/2/tweets",
+    "/rest/organizationalEntityShareStatistics",
+)
+LISTS = ("favourited_by", "reblogged_by", "getLikes", "getRepostedBy", "liking_users",
+         "retweeted_by", "/rest/reactions/")  # fmt: skip
 rng = random.Random(7)
+
+
+def _shares(total: int) -> dict[str, int]:
+    """`total` accounts shared by the MIX weights (the first network takes the rest)."""
+    weight = sum(MIX.values())
+    counts = {name: total * w // weight for name, w in MIX.items()}
+    first = next(iter(counts))
+    counts[first] += total - sum(counts.values())
+    return counts
 
 
 def _follow_clock(fakes, moment: dt.datetime) -> None:
@@ -51,7 +80,7 @@ def _follow_clock(fakes, moment: dt.datetime) -> None:
             fake.clock_offset = moment.timestamp() - time.time()
 
 
-def _setup(mastodon, bluesky, day0: dt.datetime):
+def _setup(fakes: dict, day0: dt.datetime):
     from accounts.models import User
     from libraries.models import Library
     from metrics.models import Colleague, MetricRefresh
@@ -61,14 +90,19 @@ def _setup(mastodon, bluesky, day0: dt.datetime):
     from publishing.models import Publication, SocialAccount
     from tests.fakes.atproto_ids import record_cid
     from tests.fakes.bluesky_models import StoredRecord, iso
+    from tests.fakes.linkedin_models import LiPost
     from tests.fakes.mastodon_entities import Status
+    from tests.fakes.x_models import Tweet
 
+    mastodon, bluesky = fakes.get("mastodon"), fakes.get("bluesky")
+    x, linkedin = fakes.get("x"), fakes.get("linkedin")
+    shares = _shares(ACCOUNTS)
     library = Library.objects.create(slug=f"bench-metrics-{day0:%H%M%S}", name="Bench metrics")
     author = User.objects.create(username=f"bench-metrics-{day0:%H%M%S}")
     Colleague.objects.create(library=library, match="domain", identifier="bibliotheques.social")
     Colleague.objects.create(library=library, match="domain", identifier="bibliotheques.fr")
     accounts = []
-    for n in range(ACCOUNTS // 2):
+    for n in range(shares.get("mastodon", 0)):
         user = mastodon.add_user(f"bib{n}")
         token = mastodon.issue_token(f"bib{n}", scopes=" ".join(SCOPES))
         accounts.append(
@@ -76,7 +110,7 @@ def _setup(mastodon, bluesky, day0: dt.datetime):
                           handle=f"@bib{n}@{mastodon.domain}", server_url=mastodon.url,
                           remote_id=user["id"], credentials={"access_token": token})
         )  # fmt: skip
-    for n in range(ACCOUNTS - ACCOUNTS // 2):
+    for n in range(shares.get("bluesky", 0)):
         handle = f"bib{n}.bsky.social"
         bluesky.add_account(handle, "abcd-efgh-ijkl-mnop")
         credentials = BlueskyClient().login(
@@ -88,17 +122,40 @@ def _setup(mastodon, bluesky, day0: dt.datetime):
                           handle=f"@{handle}", server_url=bluesky.url,
                           remote_id=credentials["did"], credentials=credentials)
         )  # fmt: skip
+    for n in range(shares.get("x", 0)):
+        user_id = str(1_600_000_000_000_000_000 + n)
+        x.add_user(user_id, f"Bib {n}", f"bib_x{n}")
+        accounts.append(
+            SocialAccount(library=library, network="x", display_name=f"X{n}",
+                          handle=f"@bib_x{n}", server_url=x.url, remote_id=user_id,
+                          credentials=x.issue_token(user_id))
+        )  # fmt: skip
+    for n in range(shares.get("linkedin", 0)):
+        member = linkedin.add_member(f"m{n:06d}", "Admin", f"Bib{n}")
+        linkedin.add_organization(str(20_000 + n), f"Bib {n}", {member: "ADMINISTRATOR"})
+        accounts.append(
+            SocialAccount(library=library, network="linkedin", display_name=f"L{n}",
+                          handle=f"bib-{n}", server_url=linkedin.url, remote_id=str(20_000 + n),
+                          credentials=linkedin.issue_token(member))
+        )  # fmt: skip
     accounts = SocialAccount.objects.bulk_create(accounts)
-    mastodon_fans = [
-        mastodon.add_account(f"fan{n}", domain="bibliotheques.social" if n % 3 == 0 else "m.s")[
-            "id"
-        ]
-        for n in range(600)
-    ]
-    bluesky_fans = [
-        bluesky.add_actor(f"fan{n}.bibliotheques.fr" if n % 3 == 0 else f"fan{n}.bsky.social")
-        for n in range(600)
-    ]
+    fans = {"mastodon": [], "bluesky": [], "x": [], "linkedin": []}
+    for n in range(600):
+        colleague = n % 3 == 0
+        if mastodon:
+            domain = "bibliotheques.social" if colleague else "m.s"
+            fans["mastodon"].append(mastodon.add_account(f"fan{n}", domain=domain)["id"])
+        if bluesky:
+            handle = f"fan{n}.bibliotheques.fr" if colleague else f"fan{n}.bsky.social"
+            fans["bluesky"].append(bluesky.add_actor(handle))
+        if x:
+            fans["x"].append(x._reader(f"fan{n}").id)
+            if colleague:
+                Colleague.objects.create(library=library, identifier=f"@fan{n}")
+        if linkedin:
+            fans["linkedin"].append(f"urn:li:person:fan{n}")
+            if colleague:
+                Colleague.objects.create(library=library, identifier=f"urn:li:person:fan{n}")
 
     posts = Post.objects.bulk_create(
         Post(library=library, author=author, title=f"Billet {n}", body="Bench")
@@ -115,8 +172,26 @@ def _setup(mastodon, bluesky, day0: dt.datetime):
                             created_at=published_at.timestamp())  # fmt: skip
             mastodon._store(status)
             for _ in range(likes):
-                mastodon.favourite(status.id, rng.choice(mastodon_fans))
+                mastodon.favourite(status.id, rng.choice(fans["mastodon"]))
             remote_id, data = status.id, {}
+        elif account.network == "x":
+            tweet = Tweet(id=x.snowflake(), author_id=account.remote_id, text=f"B{index}",
+                          created=published_at.timestamp(), display=f"B{index}")  # fmt: skip
+            tweet.likers = [rng.choice(fans["x"]) for _ in range(likes)]
+            tweet.public = {"like_count": likes, "retweet_count": 0, "reply_count": 0,
+                            "quote_count": 0, "impression_count": 10 * likes}  # fmt: skip
+            x.tweets[tweet.id] = tweet
+            remote_id, data = tweet.id, {}
+        elif account.network == "linkedin":
+            urn = f"urn:li:share:{7_000_000_000_000_000_000 + index}"
+            li_post = LiPost(urn=urn, author=f"urn:li:organization:{account.remote_id}",
+                             commentary="B", created=published_at.timestamp(), body={})  # fmt: skip
+            li_post.reactions = [
+                (rng.choice(fans["linkedin"]), "LIKE", published_at.timestamp())
+                for _ in range(likes)
+            ]
+            linkedin.posts[urn] = li_post
+            remote_id, data = urn, {}
         else:
             rkey = f"3bench{index:07d}"
             value = {"$type": "app.bsky.feed.post", "text": "Bench", "createdAt": iso(0)}
@@ -125,7 +200,7 @@ def _setup(mastodon, bluesky, day0: dt.datetime):
                                   indexed_at=iso(published_at.timestamp()))  # fmt: skip
             bluesky.records[(record.did, record.collection, rkey)] = record
             for _ in range(likes):
-                bluesky.add_like(record.uri, did=rng.choice(bluesky_fans))
+                bluesky.add_like(record.uri, did=rng.choice(fans["bluesky"]))
             remote_id, data = record.uri, {"uri": record.uri, "cid": record.cid}
         publications.append(
             Publication(post=post, account=account, network=account.network, state="published",
@@ -149,20 +224,29 @@ def _setup(mastodon, bluesky, day0: dt.datetime):
         ),
         batch_size=2000,
     )  # fmt: skip
-    return library, publications, mastodon_fans, bluesky_fans
+    return library, publications, fans
 
 
-def _engage(mastodon, bluesky, publications, moment, mastodon_fans, bluesky_fans) -> None:
+def _engage(fakes, publications, moment, fans) -> None:
     """New likes on the posts younger than 48 hours (an hour's worth)."""
     for publication in publications:
         age = (moment - publication.published_at).total_seconds()
         if not 0 <= age < 48 * 3600 or rng.random() > 0.5:
             continue
         for _ in range(rng.randint(1, 3)):
+            fan = rng.choice(fans[publication.network])
+            fake = fakes[publication.network]
             if publication.network == "mastodon":
-                mastodon.favourite(publication.remote_id, rng.choice(mastodon_fans))
+                fake.favourite(publication.remote_id, fan)
+            elif publication.network == "x":
+                with fake.lock:
+                    tweet = fake.tweets[publication.remote_id]
+                    tweet.likers.append(fan)
+                    tweet.public["like_count"] += 1
+            elif publication.network == "linkedin":
+                fake.add_reaction(publication.remote_id, fan)
             else:
-                bluesky.add_like(publication.remote_id, did=rng.choice(bluesky_fans))
+                fake.add_like(publication.remote_id, did=fan)
 
 
 def dashboard_figures(library) -> str | None:
@@ -181,26 +265,45 @@ def dashboard_figures(library) -> str | None:
     return describe(measure(library=library, user=admin), total.count())
 
 
+def _is_count(entry) -> bool:
+    return entry.path in BATCHABLE or entry.path.startswith("/rest/socialActions/")
+
+
+def _is_list(entry) -> bool:
+    return any(part in entry.path for part in LISTS)
+
+
 def main() -> None:
     django_setup()
     from networks import http
 
     http.configure(allow_loopback=True, link_previews="off")
     from django.conf import settings
+    from django.db.models import Count
 
     from metrics.models import MetricSnapshot
     from metrics.refresh import refresh_batch, refresh_sweep
     from tests.fakes.bluesky import FakeBluesky
+    from tests.fakes.linkedin import FakeLinkedIn
     from tests.fakes.mastodon import FakeMastodon
+    from tests.fakes.x import FakeX
 
-    mastodon = FakeMastodon().start()
-    bluesky = FakeBluesky(session_rate_limit=10**6, session_daily_limit=10**6).start()
-    fakes = (mastodon, bluesky)
+    settings.X_CLIENT_ID, settings.X_CLIENT_SECRET = "fake-x-client-id", "fake-x-client-secret"
+    settings.LINKEDIN_CLIENT_ID = "fake-linkedin-client-id"
+    settings.LINKEDIN_CLIENT_SECRET = "fake-linkedin-client-secret"
+    makers = {
+        "mastodon": lambda: FakeMastodon(),
+        "bluesky": lambda: FakeBluesky(session_rate_limit=10**6, session_daily_limit=10**6),
+        # Tokens that outlive the simulated day (the client would refresh them: noise).
+        "x": lambda: FakeX(access_ttl=10 * 86400),
+        "linkedin": lambda: FakeLinkedIn(),
+    }
+    fakes = {name: makers[name]().start() for name in MIX}
     day0 = dt.datetime.now(dt.UTC).replace(microsecond=0)
     started = time.perf_counter()
-    library, publications, mastodon_fans, bluesky_fans = _setup(mastodon, bluesky, day0)
+    library, publications, fans = _setup(fakes, day0)
     setup_seconds = time.perf_counter() - started
-    for fake in fakes:
+    for fake in fakes.values():
         fake.journal.clear()
 
     per_minute: list[Counter] = []
@@ -210,35 +313,45 @@ def main() -> None:
     snapshots_before = MetricSnapshot.objects.count()
     for minute in range(24 * 60):
         moment = day0 + dt.timedelta(minutes=minute)
-        _follow_clock(fakes, moment)
+        _follow_clock(fakes.values(), moment)
         if minute % 60 == 0:
-            _engage(mastodon, bluesky, publications, moment, mastodon_fans, bluesky_fans)
-        before = {fake.name: len(fake.journal.entries()) for fake in fakes}
+            _engage(fakes, publications, moment, fans)
+        before = {name: len(fake.journal.entries()) for name, fake in fakes.items()}
         sweep = refresh_sweep(now=moment, send=lambda batches: None)
         for ids in sweep.batches:
             outcomes[refresh_batch(refresh_ids=ids, now=moment)] += 1
         per_minute.append(
-            Counter({f.name: len(f.journal.entries()) - before[f.name] for f in fakes})
+            Counter({n: len(f.journal.entries()) - before[n] for n, f in fakes.items()})
         )
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     refreshed = MetricSnapshot.objects.count() - snapshots_before
+    by_network = dict(
+        MetricSnapshot.objects.filter(publication__post__library=library)
+        .values_list("publication__network")
+        .annotate(n=Count("pk"))
+        .values_list("publication__network", "n")
+    )
 
-    entries = [e for fake in fakes for e in fake.journal.entries()]
-    total = len(entries)
-    batch_requests = sum(1 for e in entries if e.path in BATCHABLE)
-    lists = sum(1 for e in entries if "favourited_by" in e.path or "getLikes" in e.path
-                or "reblogged_by" in e.path or "getRepostedBy" in e.path)  # fmt: skip
-    sessions = sum(1 for e in entries if "Session" in e.path)
-    limited = sum(1 for e in entries if e.status == 429)
+    entries = {name: fake.journal.entries() for name, fake in fakes.items()}
+    flat = [e for found in entries.values() for e in found]
+    total = len(flat)
+    batch_requests = sum(1 for e in flat if _is_count(e))
+    lists = sum(1 for e in flat if _is_list(e))
+    sessions = sum(1 for e in flat if "Session" in e.path)
+    limited = sum(1 for e in flat if e.status == 429)
     peak_minute = max(sum(c.values()) for c in per_minute)
     peak_5 = {
         name: max(sum(c[name] for c in per_minute[i : i + 5]) for i in range(len(per_minute)))
-        for name in ("mastodon", "bluesky")
+        for name in fakes
     }
     counts_ratio = batch_requests / max(refreshed, 1)
     all_ratio = total / max(refreshed, 1)
     print(f"machine: {machine()}")
-    print(f"setup: {PUBLICATIONS:,} publications, {ACCOUNTS} accounts in {setup_seconds:.0f} s")
+    print(
+        f"setup: {PUBLICATIONS:,} publications, {ACCOUNTS} accounts "
+        f"({', '.join(f'{n} {c}' for n, c in _shares(ACCOUNTS).items())}) "
+        f"in {setup_seconds:.0f} s"
+    )
     print(
         f"refresh caps: {settings.METRICS_REFRESH_PER_MINUTE}/min overall, "
         f"{settings.METRICS_REFRESH_PER_ACCOUNT_PER_MINUTE}/min per account; "
@@ -251,22 +364,32 @@ def main() -> None:
         f"pages + {sessions:,} session refreshes + {other} other"
     )
     print(f"requests per refreshed publication: counts {counts_ratio:.3f}, all {all_ratio:.3f}")
+    for name, found in entries.items():
+        done = max(by_network.get(name, 0), 1)
+        counts = sum(1 for e in found if _is_count(e))
+        listed = sum(1 for e in found if _is_list(e))
+        print(
+            f"  {name}: {by_network.get(name, 0):,} refreshed, counts {counts / done:.3f}, "
+            f"lists {listed / done:.3f}, all {len(found) / done:.3f} per refreshed publication; "
+            f"peak {peak_5[name]} / 5 min; "
+            f"429: {sum(1 for e in found if e.status == 429)}"
+        )
     print(
-        f"peak request rate: {peak_minute} / minute (both networks); per 5 minutes: Mastodon "
-        f"{peak_5['mastodon']} (per-account budget 300, all accounts together), Bluesky "
-        f"{peak_5['bluesky']} (3,000 per IP); 429 answers: {limited}"
+        f"peak request rate: {peak_minute} / minute (all networks); budgets: Mastodon 300 / "
+        f"5 min per account, Bluesky 3,000 / 5 min per IP, X liking_users and retweeted_by "
+        f"75 / 15 min per account, LinkedIn daily quotas; 429 answers: {limited}"
     )
     print(f"CPU {cpu:.0f} s, wall {wall:.0f} s for the simulated day")
     extra = dashboard_figures(library)
     if extra:
         print(extra)
-    mastodon.stop()
-    bluesky.stop()
+    for fake in fakes.values():
+        fake.stop()
     print(
         f"SUMMARY metrics: {refreshed:,} refreshes of {PUBLICATIONS:,} publications / "
-        f"{ACCOUNTS} accounts in one day, {counts_ratio:.3f} count requests per refreshed "
-        f"publication ({all_ratio:.3f} with engager lists and sessions), peak {peak_minute} "
-        f"requests/min, {limited} x 429" + (f"; {extra}" if extra else "")
+        f"{ACCOUNTS} accounts ({','.join(MIX)}) in one day, {counts_ratio:.3f} count requests "
+        f"per refreshed publication ({all_ratio:.3f} with engager lists and sessions), "
+        f"peak {peak_minute} requests/min, {limited} x 429" + (f"; {extra}" if extra else "")
     )
 
 
