@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime
 
 import requests
+from django.utils.translation import gettext_noop as _
 
 from networks import atproto, linkcard
 from networks import text as textlib
@@ -40,6 +41,7 @@ from networks.client import (
     TransientError,
 )
 from networks.http import HttpClient, error_text, reset_time
+from networks.messages import Message
 
 
 class Bluesky(Network):
@@ -90,7 +92,7 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     except ValueError:
         body = {}
     name = str(body.get("error", "")) if isinstance(body, dict) else ""
-    message = f"Bluesky : {error_text(response)}"
+    message = Message(_("{network} : {words}"), network="Bluesky", words=error_text(response))
     status = response.status_code
     if name in ("ExpiredToken", "InvalidToken"):
         return _SessionExpired(message, status=status, code=name)
@@ -105,7 +107,7 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     return None
 
 
-_http = HttpClient("bluesky", classify=_classify)
+_http = HttpClient("bluesky", classify=_classify, name="Bluesky")
 
 
 def _iso(moment: datetime) -> str:
@@ -191,7 +193,9 @@ class BlueskyClient(NetworkClient):
             credentials.update(access_jwt=data["accessJwt"], refresh_jwt=data["refreshJwt"])
         except _SessionExpired:
             if not credentials.get("app_password"):
-                raise AuthError("Bluesky : la session a expiré ; reconnectez le compte.") from None
+                raise AuthError(
+                    Message(_("Bluesky : la session a expiré ; reconnectez le compte."))
+                ) from None
             try:
                 credentials = self.login(
                     account.server_url,
@@ -450,7 +454,9 @@ class BlueskyClient(NetworkClient):
                 params={"handle": handle},
             )
         except PermanentError as exc:
-            raise PermanentError(f"Bluesky : le compte « {handle} » est introuvable.") from exc
+            raise PermanentError(
+                Message(_("Bluesky : le compte « {handle} » est introuvable."), handle=handle)
+            ) from exc
         did = response.json()["did"]
         if did.startswith("did:web:"):
             document_url = f"https://{did.removeprefix('did:web:')}/.well-known/did.json"
@@ -459,5 +465,7 @@ class BlueskyClient(NetworkClient):
         document = _http.request("GET", document_url).json()
         pds = atproto.pds_from_did_document(document)
         if not pds:
-            raise PermanentError(f"Bluesky : aucun serveur (PDS) pour « {handle} ».")
+            raise PermanentError(
+                Message(_("Bluesky : aucun serveur (PDS) pour « {handle} »."), handle=handle)
+            )
         return pds

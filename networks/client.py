@@ -50,19 +50,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal
 
+from networks.messages import Message
+
 ConnectKind = Literal["oauth2", "app_password", "local"]
 
 
 # --- Errors ------------------------------------------------------------------------------
 class NetworkError(Exception):
-    """A network call failed. `message` is the network's own words (shown to people);
+    """A network call failed. `message` is what people read: the network's own words,
+    or a `networks.messages.Message` (French text that keeps its msgid and parameters,
+    so that whoever stores it shows it in the reader's language: `as_data`, `render`);
     `status` the HTTP status when there was one; `code` the network's error name."""
 
     kind: ClassVar[str] = "error"
 
     def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
         super().__init__(message)
-        self.message = message[:1000]
+        # (A Message keeps its msgid: only plain text is cut.)
+        self.message = message if isinstance(message, Message) else message[:1000]
         self.status = status
         self.code = code
 

@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import urllib3
+from django.utils.translation import gettext_noop as _
 from requests.adapters import HTTPAdapter
 
 from networks.client import (
@@ -39,6 +40,7 @@ from networks.client import (
     RateLimited,
     TransientError,
 )
+from networks.messages import Message
 
 logger = logging.getLogger("networks.http")
 
@@ -205,8 +207,9 @@ class HttpClient:
 
     _local = threading.local()
 
-    def __init__(self, network: str, *, classify: Classify | None = None) -> None:
+    def __init__(self, network: str, *, classify: Classify | None = None, name: str = "") -> None:
         self.network = network
+        self.name = name or network  # what messages call the network ("LinkedIn")
         self.classify = classify
 
     @classmethod
@@ -240,19 +243,27 @@ class HttpClient:
             )
         except requests.exceptions.ConnectTimeout as exc:
             self._log(method, where, "connect timeout", started)
-            raise TransientError(f"{self.network}: délai de connexion dépassé") from exc
+            raise TransientError(
+                Message(_("{network} : délai de connexion dépassé"), network=self.name)
+            ) from exc
         except requests.exceptions.ReadTimeout as exc:
             self._log(method, where, "read timeout", started)
             error = AmbiguousError if write else TransientError
-            raise error(f"{self.network}: pas de réponse dans le délai") from exc
+            raise error(
+                Message(_("{network} : pas de réponse dans le délai"), network=self.name)
+            ) from exc
         except requests.exceptions.ConnectionError as exc:
             self._log(method, where, "connection error", started)
             if _not_sent(exc) or not write:
-                raise TransientError(f"{self.network}: serveur injoignable") from exc
-            raise AmbiguousError(f"{self.network}: connexion coupée avant la réponse") from exc
+                raise TransientError(
+                    Message(_("{network} : serveur injoignable"), network=self.name)
+                ) from exc
+            raise AmbiguousError(
+                Message(_("{network} : connexion coupée avant la réponse"), network=self.name)
+            ) from exc
         except requests.exceptions.RequestException as exc:
             self._log(method, where, type(exc).__name__, started)
-            raise TransientError(f"{self.network}: {type(exc).__name__}") from exc
+            raise TransientError(f"{self.name}: {type(exc).__name__}") from exc
         self._log(method, where, str(response.status_code), started)
         if raise_for_status and response.status_code >= 400:
             error = self.classify(response, write) if self.classify else None
@@ -294,7 +305,7 @@ def normalise_server_url(value: str) -> str:
         value = "https://" + value
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeURL(f"« {value} » n'est pas l'adresse d'un serveur.")
+        raise UnsafeURL(Message(_("« {value} » n'est pas l'adresse d'un serveur."), value=value))
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
 
 
@@ -304,19 +315,19 @@ def check_public_url(url: str) -> None:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
-        raise UnsafeURL(f"« {url} » n'est pas une adresse web.")
+        raise UnsafeURL(Message(_("« {url} » n'est pas une adresse web."), url=url))
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise TransientError(f"« {host} » est introuvable (DNS).") from exc
+        raise TransientError(Message(_("« {host} » est introuvable (DNS)."), host=host)) from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if address.is_loopback:
             if not SETTINGS.allow_loopback:
-                raise UnsafeURL(f"« {host} » est une adresse locale.")
+                raise UnsafeURL(Message(_("« {host} » est une adresse locale."), host=host))
         elif not address.is_global:
-            raise UnsafeURL(f"« {host} » est une adresse de réseau privé.")
+            raise UnsafeURL(Message(_("« {host} » est une adresse de réseau privé."), host=host))
     if parts.scheme == "http" and not all(
         ipaddress.ip_address(info[4][0]).is_loopback for info in infos
     ):
-        raise UnsafeURL(f"« {url} » : seule une adresse https:// est acceptée.")
+        raise UnsafeURL(Message(_("« {url} » : seule une adresse https:// est acceptée."), url=url))

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import requests
+from django.utils.translation import gettext_noop as _
 
 from networks import oauth
 from networks import text as textlib
@@ -38,6 +39,7 @@ from networks.client import (
     utcnow,
 )
 from networks.http import EndpointBudgets, HttpClient, error_text
+from networks.messages import Message
 
 
 class LinkedIn(Network):
@@ -114,6 +116,7 @@ REACTIONS_PAGE = 100
 # member's page role) are not asked again for this long.
 REFUSED_LIST_WAIT = timedelta(days=1)
 _list_budgets = EndpointBudgets()
+NO_TOKEN = Message(_("{network} : le compte n'a pas de jeton d'accès."), network="LinkedIn")
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +158,11 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     status = response.status_code
     # Rest.li errors say `code`/`serviceErrorCode`; OAuth endpoints say `error`.
     code = str(body.get("code") or body.get("serviceErrorCode") or body.get("error") or "")
-    text = f"LinkedIn : {body.get('message') or error_text(response)}"
+    text = Message(
+        _("{network} : {words}"),
+        network="LinkedIn",
+        words=body.get("message") or error_text(response),
+    )
     if status == 401:
         return AuthError(text, status=status, code=code)
     if status == 403:
@@ -167,7 +174,7 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     return PermanentError(text, status=status, code=code)
 
 
-_http = HttpClient("linkedin", classify=_classify)
+_http = HttpClient("linkedin", classify=_classify, name="LinkedIn")
 
 
 def api_base(account: Account) -> str:
@@ -230,7 +237,7 @@ class LinkedInClient(NetworkClient):
     def _token(self, account: Account) -> str:
         credentials = account.credentials
         if not credentials.get("access_token"):
-            raise AuthError("LinkedIn : le compte n'a pas de jeton d'accès.")
+            raise AuthError(NO_TOKEN)
         expires_at = credentials.get("expires_at")
         if (
             expires_at
@@ -307,7 +314,10 @@ class LinkedInClient(NetworkClient):
                     remote_id=found.group(), url=post_url(found.group()), published_at=created
                 )
         raise PermanentError(
-            f"{exc.message} (LinkedIn refuse de publier deux fois le même contenu)",
+            Message(
+                _("{message} (LinkedIn refuse de publier deux fois le même contenu)"),
+                message=exc.message,
+            ),
             status=exc.status,
             code=exc.code,
         )
@@ -346,13 +356,19 @@ class LinkedInClient(NetworkClient):
             if status == "PROCESSING_FAILED":
                 name = image.alt_text or image.filename
                 raise PermanentError(
-                    f"LinkedIn : l'image « {name} » a été refusée (PROCESSING_FAILED).",
+                    Message(
+                        _("{network} : l'image « {name} » a été refusée (PROCESSING_FAILED)."),
+                        network="LinkedIn",
+                        name=name,
+                    ),
                     code="PROCESSING_FAILED",
                 )
             if delay is None:
                 break
             time.sleep(delay)
-        raise TransientError("LinkedIn : l'image est encore en cours de traitement.")
+        raise TransientError(
+            Message(_("{network} : l'image est encore en cours de traitement."), network="LinkedIn")
+        )
 
     def find(
         self, account: Account, request: PublishRequest, *, since: datetime
@@ -454,8 +470,12 @@ class LinkedInClient(NetworkClient):
         refresh_token = account.credentials.get("refresh_token")
         if not refresh_token:
             raise AuthError(
-                "LinkedIn : pas de jeton de renouvellement (réservé aux partenaires"
-                " approuvés) ; reconnectez le compte avant son expiration."
+                Message(
+                    _(
+                        "LinkedIn : pas de jeton de renouvellement (réservé aux partenaires"
+                        " approuvés) ; reconnectez le compte avant son expiration."
+                    )
+                )
             )
         app = oauth.app("linkedin")
         token = oauth.refresh_token(
@@ -578,7 +598,7 @@ class LinkedInClient(NetworkClient):
         waiting = _list_budgets.blocked_until(budget)
         if waiting is not None:
             raise RateLimited(
-                "LinkedIn : reactions en pause", reset_at=waiting, code="list_budget",
+                "LinkedIn: reactions paused", reset_at=waiting, code="list_budget",
                 scope="endpoint",
             )  # fmt: skip
         entity = quote(post.remote_id, "")

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from networks import oauth
 from networks import text as textlib
@@ -53,6 +54,7 @@ from networks.client import (
     TransientError,
 )
 from networks.http import HttpClient, error_text
+from networks.messages import Message
 
 
 class Mastodon(Network):
@@ -170,19 +172,20 @@ MEDIA_READY_TIMEOUT = 60.0
 
 def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     message = error_text(response)
+    text = Message(N_("{network} : {words}"), network="Mastodon", words=message)
     if response.status_code == 403 and "scope" in message:
-        return AuthError(f"Mastodon : {message}", status=403)
+        return AuthError(text, status=403)
     if response.status_code == 422 and "finished processing" in message:
-        return TransientError(f"Mastodon : {message}", status=422)
+        return TransientError(text, status=422)
     if response.status_code in (403, 404, 410, 422):
-        return PermanentError(f"Mastodon : {message}", status=response.status_code)
+        return PermanentError(text, status=response.status_code)
     if response.status_code == 401:
         # "The access token is invalid" / "was revoked"; "Your login is currently disabled".
-        return AuthError(f"Mastodon : {message}", status=401)
+        return AuthError(text, status=401)
     return None
 
 
-_http = HttpClient("mastodon", classify=_classify)
+_http = HttpClient("mastodon", classify=_classify, name="Mastodon")
 
 
 class _Text(HTMLParser):
@@ -225,7 +228,9 @@ def snowflake_floor(moment: datetime) -> int:
 def _bearer(account: Account) -> dict[str, str]:
     token = account.credentials.get("access_token")
     if not token:
-        raise AuthError("Mastodon : le compte n'a pas de jeton d'accès.")
+        raise AuthError(
+            Message(N_("{network} : le compte n'a pas de jeton d'accès."), network="Mastodon")
+        )
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -330,7 +335,11 @@ class MastodonClient(NetworkClient):
                 return
             time.sleep(delay)
             delay = min(delay * 2, 4.0)
-        raise TransientError("Mastodon : l'image est encore en cours de traitement.")
+        raise TransientError(
+            Message(
+                N_("{network} : l'image est encore en cours de traitement."), network="Mastodon"
+            )
+        )
 
     def find(
         self, account: Account, request: PublishRequest, *, since: datetime
@@ -404,7 +413,7 @@ class MastodonClient(NetworkClient):
         statuses = response.json().get("statuses") or []
         if not statuses:
             raise PermanentError(
-                "Mastodon : la publication à partager est introuvable sur ce serveur."
+                Message(N_("Mastodon : la publication à partager est introuvable sur ce serveur."))
             )
         return str(statuses[0]["id"])
 

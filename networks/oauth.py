@@ -17,11 +17,13 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
+from django.utils.translation import gettext_noop as _
 from oauthlib.oauth2 import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
 from networks.client import AuthError, PermanentError, RateLimited, TransientError
 from networks.http import SETTINGS, HttpClient, error_text, reset_time
+from networks.messages import Message
 
 # A token endpoint that says "too many requests" without saying until when.
 DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=15)
@@ -112,15 +114,14 @@ def exchange_code(
     except OAuth2Error as exc:
         message = exc.description or exc.error or str(exc)
         status = answer.status or exc.status_code
+        text = _words(network, message)
         if exc.error in ("invalid_client", "unauthorized_client"):
-            raise AuthError(f"{network}: {message}", status=status, code=exc.error) from exc
-        raise PermanentError(f"{network}: {message}", status=status, code=exc.error) from exc
+            raise AuthError(text, status=status, code=exc.error) from exc
+        raise PermanentError(text, status=status, code=exc.error) from exc
     except requests.RequestException as exc:
-        raise TransientError(f"{network}: serveur injoignable ({type(exc).__name__})") from exc
+        raise TransientError(_unreachable(network, exc)) from exc
     except ValueError as exc:  # a non-JSON answer
-        raise PermanentError(
-            f"{network}: réponse inattendue du serveur", status=answer.status
-        ) from exc
+        raise PermanentError(_unexpected(network), status=answer.status) from exc
     return dict(token)
 
 
@@ -144,12 +145,12 @@ class _TokenAnswer:
             if reset is None:
                 reset = self.rate_limit_reset() if self.rate_limit_reset else None
             raise RateLimited(
-                f"{self.network}: {error_text(response)}",
+                _words(self.network, error_text(response)),
                 reset_at=reset or now + DEFAULT_RATE_LIMIT_WAIT,
                 status=status,
             )
         if status >= 500 or status in (408, 425):
-            raise TransientError(f"{self.network}: {error_text(response)}", status=status)
+            raise TransientError(_words(self.network, error_text(response)), status=status)
         return response
 
 
@@ -179,7 +180,12 @@ def app(network: str) -> OAuthApp:
     works without it, and reconnecting will not help until an administrator sets it)."""
     found = _app_resolver(network) if _app_resolver else None
     if found is None or not found.client_id:
-        raise AuthError(f"{network} : l'application Annexe n'est pas configurée sur ce serveur.")
+        raise AuthError(
+            Message(
+                _("{network} : l'application Annexe n'est pas configurée sur ce serveur."),
+                network=network,
+            )
+        )
     return found
 
 
@@ -228,17 +234,27 @@ def refresh_token(
     except OAuth2Error as exc:
         message = exc.description or exc.error or str(exc)
         status = answer.status or exc.status_code
-        raise AuthError(f"{network}: {message}", status=status, code=exc.error) from exc
+        raise AuthError(_words(network, message), status=status, code=exc.error) from exc
     except requests.RequestException as exc:
-        raise TransientError(f"{network}: serveur injoignable ({type(exc).__name__})") from exc
+        raise TransientError(_unreachable(network, exc)) from exc
     except ValueError as exc:
         # Not OAuth JSON: a 400/401 still refuses the credentials; anything else (a
         # proxy's page) is not the grant's fault.
         if answer.status in (400, 401):
-            raise AuthError(
-                f"{network}: réponse inattendue du serveur", status=answer.status
-            ) from exc
-        raise PermanentError(
-            f"{network}: réponse inattendue du serveur", status=answer.status
-        ) from exc
+            raise AuthError(_unexpected(network), status=answer.status) from exc
+        raise PermanentError(_unexpected(network), status=answer.status) from exc
     return dict(token)
+
+
+def _words(network: str, words: str) -> Message:
+    return Message(_("{network} : {words}"), network=network, words=words)
+
+
+def _unreachable(network: str, exc: Exception) -> Message:
+    return Message(
+        _("{network} : serveur injoignable ({error})"), network=network, error=type(exc).__name__
+    )
+
+
+def _unexpected(network: str) -> Message:
+    return Message(_("{network} : réponse inattendue du serveur"), network=network)

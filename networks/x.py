@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 import regex
 import requests
+from django.utils.translation import gettext_noop as _
 
 from networks import oauth
 from networks import text as textlib
@@ -49,6 +50,7 @@ from networks.client import (
     utcnow,
 )
 from networks.http import EndpointBudgets, HttpClient, error_text, reset_time
+from networks.messages import Message
 
 # Code points of weight 1 in twitter-text v3; everything else weighs 2.
 _LIGHT = regex.compile(r"[\u0000-\u10FF\u2000-\u200D\u2010-\u201F\u2032-\u2037]+")
@@ -166,7 +168,7 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     status = response.status_code
     kind = str(body.get("type") or "").removeprefix(PROBLEMS)
     words = _words(body, response)
-    text = f"X : {words}"
+    text = Message(_("{network} : {words}"), network="X", words=words)
     if status == 401:
         return AuthError(text, status=status, code=kind)
     if status == 403:
@@ -180,7 +182,13 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
         # the post days or weeks late; it fails, with X's words, until credits are added
         # and it is retried.
         return PermanentError(
-            f"{text} (crédits de l'API X épuisés : ajoutez-en, puis relancez la publication)",
+            Message(
+                _(
+                    "{message} (crédits de l'API X épuisés : ajoutez-en, puis relancez la"
+                    " publication)"
+                ),
+                message=text,
+            ),
             status=status,
             code=kind,
         )
@@ -193,7 +201,7 @@ def _classify(response: requests.Response, write: bool) -> NetworkError | None:
     return PermanentError(text, status=status, code=kind)
 
 
-_http = HttpClient("x", classify=_classify)
+_http = HttpClient("x", classify=_classify, name="X")
 
 
 def api_base(account: Account) -> str:
@@ -267,7 +275,9 @@ class XClient(NetworkClient):
     def _fresh(self, account: Account) -> None:
         credentials = account.credentials
         if not credentials.get("access_token"):
-            raise AuthError("X : le compte n'a pas de jeton d'accès.")
+            raise AuthError(
+                Message(_("{network} : le compte n'a pas de jeton d'accès."), network="X")
+            )
         expires_at = credentials.get("expires_at")
         if (
             expires_at
@@ -354,12 +364,20 @@ class XClient(NetworkClient):
             if state == "failed":
                 error = info.get("error") or {}
                 raise PermanentError(
-                    f"X : média refusé ({error.get('message') or error.get('name') or state}).",
+                    Message(
+                        _("{network} : média refusé ({words})."),
+                        network="X",
+                        words=error.get("message") or error.get("name") or state,
+                    ),
                     code="media_failed",
                 )
             wait = min(float(info.get("check_after_secs") or 1), PROCESSING_TIMEOUT)
             if time.monotonic() + wait > deadline:
-                raise TransientError("X : le média est encore en cours de traitement.")
+                raise TransientError(
+                    Message(
+                        _("{network} : le média est encore en cours de traitement."), network="X"
+                    )
+                )
             time.sleep(wait * PROCESSING_PACE)
             response = self._call(
                 "GET",
@@ -480,7 +498,7 @@ class XClient(NetworkClient):
         waiting = _list_budgets.blocked_until(budget)
         if waiting is not None:
             raise RateLimited(
-                f"X : {endpoint} en pause jusqu'à la réinitialisation",
+                f"X: {endpoint} paused until its reset",
                 reset_at=waiting,
                 code="list_budget",
                 scope="endpoint",
@@ -491,7 +509,7 @@ class XClient(NetworkClient):
             if engagers and _list_budgets.blocked_until(budget) is not None:
                 # Never a partial list (the caller would forget the rest): wait.
                 raise RateLimited(
-                    f"X : {endpoint} en pause jusqu'à la réinitialisation",
+                    f"X: {endpoint} paused until its reset",
                     reset_at=_list_budgets.blocked_until(budget),
                     code="list_budget",
                     scope="endpoint",
@@ -565,7 +583,9 @@ class XClient(NetworkClient):
         have just used it: take the credentials it saved if they are newer."""
         refresh_token = account.credentials.get("refresh_token")
         if not refresh_token:
-            raise AuthError("X : pas de jeton de renouvellement ; reconnectez le compte.")
+            raise AuthError(
+                Message(_("X : pas de jeton de renouvellement ; reconnectez le compte."))
+            )
         app = oauth.app("x")
         try:
             token = oauth.refresh_token(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from libraries.models import Library
 from networks.client import AuthError, NetworkError
+from networks.messages import as_data, translated
 from publishing.connect import AccountDetails, ConnectFlow, ConnectRefused, get_flow
 from publishing.expiry import token_expiry_set
 from publishing.models import AccountStatus, RegisteredApp, SocialAccount
@@ -81,6 +82,7 @@ def account_connect(
         "verified_at": timezone.now().isoformat(),
     }
     account.settings.pop("last_error", None)
+    account.settings.pop("last_error_data", None)
     # A new token: its own expiry (or none), and no reminder sent for it yet.
     expires_at = datetime.fromisoformat(details.expires_at) if details.expires_at else None
     token_expiry_set(account=account, expires_at=expires_at, save=False)
@@ -108,10 +110,10 @@ def account_test(*, account: SocialAccount, by) -> tuple[bool, str]:
         details = flow.verify(account, client_account(account))
     except AuthError as exc:
         _account_needs_reconnect(account, exc.message)
-        return False, exc.message
+        return False, translated(exc.message)
     except NetworkError as exc:
-        _set_settings(account, last_error=exc.message)
-        return False, exc.message
+        _set_settings(account, **last_error_settings(exc.message))
+        return False, translated(exc.message)
     # Reload: the client may have refreshed (and saved) the credentials meanwhile.
     account.refresh_from_db(fields=["credentials"])
     account.display_name = details.display_name[:200] or account.display_name
@@ -124,6 +126,7 @@ def account_test(*, account: SocialAccount, by) -> tuple[bool, str]:
         "verified_at": timezone.now().isoformat(),
     }
     account.settings.pop("last_error", None)
+    account.settings.pop("last_error_data", None)
     account.save(
         update_fields=["display_name", "handle", "avatar_url", "status", "settings", "updated_at"]
     )
@@ -135,7 +138,14 @@ def _account_needs_reconnect(account: SocialAccount, message: str) -> None:
         status=AccountStatus.NEEDS_RECONNECT, updated_at=timezone.now()
     )
     account.refresh_from_db(fields=["status"])
-    _set_settings(account, last_error=message)
+    _set_settings(account, **last_error_settings(message))
+
+
+def last_error_settings(message: str) -> dict[str, Any]:
+    """The account's last problem as settings: the French text and, for a message that
+    has them, its msgid and parameters (`SocialAccount.last_error_text` shows it in the
+    reader's language)."""
+    return {"last_error": str.__str__(message), "last_error_data": as_data(message)}
 
 
 def _set_settings(account: SocialAccount, **values: Any) -> None:
@@ -170,7 +180,7 @@ def account_disconnect(*, account: SocialAccount, by) -> Disconnected:
         try:
             note = flow.revoke(account, client_account(account)) or ""
         except NetworkError as exc:
-            warning = exc.message
+            warning = translated(exc.message)  # shown at once, to who disconnected
             logger.info("revoke failed on disconnect: %s %s: %s", account.network, account.pk, exc)
     account.credentials = {}
     account.status = AccountStatus.DISABLED

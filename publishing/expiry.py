@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import UnknownNetwork, get_network
 from networks.client import AuthError, NetworkError, RateLimited
+from networks.messages import as_data
 from publishing.models import AccountStatus, SocialAccount
 
 logger = logging.getLogger(__name__)
@@ -210,7 +211,11 @@ def _needs_reconnect(account: SocialAccount, exc: AuthError, *, now: datetime) -
     from publishing.services.notices import account_needs_reconnect
 
     logger.warning("token refused for account %s (%s): %s", account.pk, account.network, exc)
-    settings = {**(account.settings or {}), "last_error": exc.message}
+    settings = {
+        **(account.settings or {}),
+        "last_error": exc.message,
+        "last_error_data": as_data(exc.message),
+    }
     flagged = SocialAccount.objects.filter(pk=account.pk, status=AccountStatus.CONNECTED).update(
         status=AccountStatus.NEEDS_RECONNECT, settings=settings, updated_at=now
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
+from networks.messages import render as messages_render
 from publishing.fields import EncryptedJSONField
 
 
@@ -51,6 +52,12 @@ class SocialAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.network})"
+
+    @property
+    def last_error_text(self) -> str:
+        """`settings["last_error"]` in the active language (see `networks.messages`)."""
+        settings = self.settings or {}
+        return messages_render(settings.get("last_error_data"), settings.get("last_error", ""))
 
 
 class RegisteredApp(models.Model):
@@ -226,6 +233,9 @@ class Publication(models.Model):
     error_kind = models.CharField(max_length=20, blank=True)
     error_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error_message = models.TextField(_("erreur"), blank=True)
+    # The message's msgid and parameters (networks.messages) when it has them, so that
+    # `error_text` shows it in the reader's language; error_message stays in French.
+    error_data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -265,11 +275,14 @@ class Publication(models.Model):
 
     @property
     def error_text(self) -> str:
-        """The last problem, in the reader's language for the engine's own messages
-        (rows written before they were stored as codes held the French text: the code
-        wins, so they read translated too)."""
+        """The last problem in the reader's language: the engine's own messages by their
+        code (rows written before they were stored as codes held the French text: the
+        code wins, so they read translated too), a network client's by its msgid and
+        parameters (`networks.messages`), else the network's words as they came."""
         engine = ENGINE_ERRORS.get(self.error_kind)
-        return str(engine) if engine is not None else self.error_message
+        if engine is not None:
+            return str(engine)
+        return messages_render(self.error_data, fallback=self.error_message)
 
 
 class PublishingPause(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from networks.bluesky import BlueskyClient
 from networks.client import Account, NetworkError
 from networks.http import check_public_url, normalise_server_url
+from networks.messages import translated
 from publishing.connect import ConnectContext, Connected, ConnectFlow, details_from_info
 from publishing.models import SocialAccount
 
@@ -70,7 +71,7 @@ class BlueskyForm(forms.Form):
             server_url = normalise_server_url(self.cleaned_data["server"])
             check_public_url(server_url)
         except NetworkError as exc:
-            raise forms.ValidationError(exc.message) from exc
+            raise forms.ValidationError(translated(exc.message)) from exc
         return server_url
 
 

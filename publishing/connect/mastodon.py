@@ -18,6 +18,7 @@ from networks import oauth
 from networks.client import Account, AuthError, NetworkError
 from networks.http import check_public_url, normalise_server_url
 from networks.mastodon import SCOPES, MastodonClient
+from networks.messages import translated
 from publishing.connect import (
     AccountDetails,
     Authorize,
@@ -42,7 +43,7 @@ class MastodonForm(forms.Form):
             server_url = normalise_server_url(self.cleaned_data["server"])
             check_public_url(server_url)
         except NetworkError as exc:
-            raise forms.ValidationError(exc.message) from exc
+            raise forms.ValidationError(translated(exc.message)) from exc
         return server_url
 
 

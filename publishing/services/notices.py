@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Role
 from libraries.selectors import users_with_role
+from networks.messages import render_lazy, translated_lazy
 from notifications.services import notify
 from publishing.models import (
     ENGINE_ERRORS,
@@ -54,8 +55,11 @@ def publication_failed(*, publication_id: int) -> None:
         library=post.library,
         kind="publication_failed",
         title=format_lazy(kind, title=post.title, where=where),
-        # The engine's own messages are lazy: rendered in each recipient's language.
-        body=ENGINE_ERRORS.get(publication.error_kind, publication.error_message),
+        # The engine's own messages are lazy, a network's are rendered lazily: each in
+        # the recipient's language.
+        body=ENGINE_ERRORS.get(
+            publication.error_kind, render_lazy(publication.error_data, publication.error_message)
+        ),
         url=_post_url(post.pk),
     )
 
@@ -82,6 +86,6 @@ def account_needs_reconnect(*, account_id: int, message: str = "") -> None:
             _("Le compte {account} doit être reconnecté : ses publications attendent."),
             account=str(account),
         ),
-        body=message,
+        body=translated_lazy(message),
         url="/settings/",
     )

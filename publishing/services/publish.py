@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from networks import get_network
 from networks.client import (
@@ -35,6 +35,7 @@ from networks.client import (
     RemotePost,
     TransientError,
 )
+from networks.messages import Message, as_data
 from posts.images import RenditionImpossible
 from posts.models import PostState
 from publishing import hooks
@@ -54,6 +55,13 @@ from validation.errors import ContentNotApproved, ValidationFlowError
 
 logger = logging.getLogger(__name__)
 S = PublicationState
+
+
+def _stored(msgid: str) -> Message:
+    """A message saved on the publication and shown later in the reader's language
+    (`Publication.error_text`): the msgid is kept, translated at display. Every msgid
+    given here is in locale/*/django.po (makemessages: `--keyword=_stored`)."""
+    return Message(gettext_noop(msgid))
 
 
 @dataclass(frozen=True)
@@ -111,13 +119,15 @@ def _check_before_sending(publication: Publication) -> None:
     account = publication.account
     if publication.kind != PublicationKind.EMAIL:
         if account is None or account.status == AccountStatus.DISABLED:
-            raise _Stop(S.FAILED, "account", _("Le compte est désactivé ou n'existe plus."))
+            raise _Stop(S.FAILED, "account", _stored("Le compte est désactivé ou n'existe plus."))
         if account.status == AccountStatus.NEEDS_RECONNECT:
-            raise _Stop(S.NEEDS_RECONNECT, "auth", _("Le compte doit être reconnecté."))
+            raise _Stop(S.NEEDS_RECONNECT, "auth", _stored("Le compte doit être reconnecté."))
     if publication.kind != PublicationKind.POST:
         source = publication.source
         if source is None or source.state != S.PUBLISHED or source.remote_deleted_at:
-            raise _Stop(S.CANCELLED, "source", _("La publication relayée n'est plus en ligne."))
+            raise _Stop(
+                S.CANCELLED, "source", _stored("La publication relayée n'est plus en ligne.")
+            )
         return
     if post.state == PostState.PUBLISHING:
         # Another of its publications started it (read under this claim): the content
@@ -164,7 +174,7 @@ def _send(publication: Publication) -> RemotePost | None:
 
 
 def _not_found() -> str:
-    return _(
+    return _stored(
         "Après plusieurs tentatives sans réponse claire, la publication est introuvable "
         "sur le réseau : elle n'a pas été publiée."
     )
@@ -176,14 +186,18 @@ def _send_email(publication: Publication) -> RemotePost:
         raise _Stop(
             S.FAILED,
             "ambiguous",
-            _("L'envoi du courriel n'a pas pu être confirmé ; vérifiez auprès des destinataires."),
+            _stored(
+                "L'envoi du courriel n'a pas pu être confirmé ; vérifiez auprès des destinataires."
+            ),
         )
     build = hooks.email_relay_builder()
     if build is None:
-        raise _Stop(S.FAILED, "email", _("Aucun modèle de courriel de relais n'est installé."))
+        raise _Stop(
+            S.FAILED, "email", _stored("Aucun modèle de courriel de relais n'est installé.")
+        )
     message = build(publication)
     if not message.recipients():
-        raise _Stop(S.FAILED, "email", _("Ce relais n'a aucun destinataire."))
+        raise _Stop(S.FAILED, "email", _stored("Ce relais n'a aucun destinataire."))
     try:
         message.send()
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError) as exc:
@@ -213,6 +227,7 @@ def _published(publication: Publication, remote: RemotePost, now: dt.datetime) -
         error_kind="",
         error_status=None,
         error_message="",
+        error_data={},
     )
 
 
@@ -236,6 +251,7 @@ def _settle(
         error_kind=kind,
         error_status=status,
         error_message=message[:2000],
+        error_data=as_data(message),
         **extra,
     )
 
@@ -327,10 +343,11 @@ def _attempt(publication: Publication, now: dt.datetime) -> str:
 
 def _retry_or_fail(publication, to_state, kind, message, status, now, max_attempts) -> str:
     if publication.attempts >= max_attempts:
-        final = _("Abandon après %(n)s tentatives : %(message)s") % {
-            "n": publication.attempts,
-            "message": message,
-        }
+        final = Message(
+            gettext_noop("Abandon après {n} tentatives : {message}"),
+            n=publication.attempts,
+            message=message,
+        )
         if to_state == S.UNKNOWN:
             # It may have gone out: one last look before giving up.
             to_state, kind = S.UNKNOWN, "ambiguous"

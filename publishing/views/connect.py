@@ -19,6 +19,7 @@ from libraries.models import Role
 from libraries.selectors import library_get_for_user
 from networks import get_network
 from networks.client import NetworkError
+from networks.messages import translated
 from publishing import account_selectors, crypto
 from publishing.account_services import account_connect
 from publishing.connect import (
@@ -85,7 +86,7 @@ def connect(request, network: str):
             step = flow.start(context, form.cleaned_data if form else {})
             return _follow(request, flow, context, step)
         except (NetworkError, ConnectRefused) as exc:
-            message = getattr(exc, "message", None) or str(exc)
+            message = translated(getattr(exc, "message", None) or str(exc))
             if form is None:
                 messages.error(request, message)
                 return redirect("publishing:accounts")
@@ -212,7 +213,7 @@ def connect_callback(request, network: str):
         step = flow.callback(context, request.GET, entry["pending"])
         return _follow(request, flow, context, step)
     except (NetworkError, ConnectRefused) as exc:
-        messages.error(request, getattr(exc, "message", None) or str(exc))
+        messages.error(request, translated(getattr(exc, "message", None) or str(exc)))
         return redirect("publishing:accounts")
 
 

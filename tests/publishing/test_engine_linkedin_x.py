@@ -210,3 +210,49 @@ def test_x_server_error_is_retried_later(approve, x_account, fake_x):
     assert publication.error_status == 503
     assert set(_run(now=publication.next_attempt_at).values()) == {S.PUBLISHED}
     assert len(fake_x.x_posts()) == 1
+
+
+def test_a_stored_failure_reads_in_the_readers_language(approve, cast, li_account, fake_linkedin):
+    from django.utils import translation
+
+    fake_linkedin.configure(image_max_pixels=100)
+    post = approve([li_account], media=[_photo(cast, "Trop grande")])
+    _run(now=post.scheduled_at)
+    publication = Publication.objects.get(post=post)
+
+    # Stored in French (logs, older readers), with its msgid for the pages.
+    assert publication.error_message == (
+        "LinkedIn : l'image « Trop grande » a été refusée (PROCESSING_FAILED)."
+    )
+    with translation.override("en"):
+        assert publication.error_text == (
+            "LinkedIn: image “Trop grande” was refused (PROCESSING_FAILED)."
+        )
+    with translation.override("fr"):
+        assert publication.error_text == publication.error_message
+
+
+def test_give_up_and_account_problems_read_in_english_too(li_account, fake_linkedin):
+    from django.utils import translation
+
+    from networks.messages import Message
+    from publishing.account_services import account_test
+    from publishing.models import Publication as Pub
+
+    gave_up = Message(
+        "Abandon après {n} tentatives : {message}",
+        n=5,
+        message=Message("{network} : serveur injoignable", network="X"),
+    )
+    with translation.override("en"):
+        assert Pub(error_message=gave_up, error_data=gave_up.data()).error_text == (
+            "Gave up after 5 attempts: X: server unreachable"
+        )
+    fake_linkedin.revoke_token(li_account.credentials["access_token"])
+    with translation.override("en"):
+        ok, told = account_test(account=li_account, by=None)
+    li_account.refresh_from_db()
+    assert not ok and told.startswith("LinkedIn: ")
+    assert li_account.settings["last_error"].startswith("LinkedIn : ")
+    with translation.override("en"):
+        assert li_account.last_error_text == told
