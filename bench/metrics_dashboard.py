@@ -6,10 +6,10 @@ A network of 10 branches with 3 accounts each (Mastodon, Bluesky, Sandbox) publi
 `posts_per_day` posts a day (default 10) for a year, each on 1 to 3 accounts, with a
 latest snapshot per publication (plus four older ones), clicks and monthly events with
 survey answers. The network's administrator opens /metrics/ for 12 months and for 30
-days, and downloads the CSV: prints queries and p50/p95 server time (target p95 under
-300 ms), then a SUMMARY line. bench/metrics.py measures the same on its own data
-through `measure()`. Its own database under var/bench-metrics-dashboard/ (or
-DATABASE_URL).
+days (and 12 months narrowed to one branch and Bluesky), and downloads the CSV: prints
+queries and p50/p95 server time (target p95 under 300 ms), then a SUMMARY line.
+bench/metrics.py measures the same on its own data through `measure()`. Its own
+database under var/bench-metrics-dashboard/ (or DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -190,11 +190,15 @@ def _cpu(client, url: str, runs: int) -> dict:
 def measure(*, library, user) -> dict:
     client = client_for(user, library)
     figures = {}
-    for name, url, runs in (
+    pages = [
         ("year", "/metrics/?days=365", RUNS),
         ("month", "/metrics/?days=30", RUNS),
         ("csv", "/metrics/export.csv?days=365", RUNS // 3),
-    ):
+    ]
+    branch = library.branches.order_by("pk").first()
+    if branch is not None:  # the filters: one branch, one network
+        pages.append(("filtered", f"/metrics/?days=365&library={branch.pk}&network=bluesky", RUNS))
+    for name, url, runs in pages:
         figures[name] = {**measure_page(client, url, runs=runs), **_cpu(client, url, runs)}
     return figures
 
@@ -207,6 +211,12 @@ def describe(figures: dict, publications: int) -> str:
         f"{year['cpu_p50']:.0f} ms, p95 {year['cpu_p95']:.0f} ms); "
         f"30 days: {month['queries']} queries, p95 {month['p95']:.0f} ms; "
         f"CSV of 12 months: p95 {csv['p95']:.0f} ms"
+        + (
+            f"; one branch and Bluesky over 12 months: {figures['filtered']['queries']} queries, "
+            f"p95 {figures['filtered']['p95']:.0f} ms"
+            if "filtered" in figures
+            else ""
+        )
     )
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from metrics.events import channel_label
+from metrics.filters import Filters
 from metrics.locations import locations_for
 from metrics.models import Click, Event, SurveyAnswer
 from networks import NETWORK_CHOICES
@@ -113,13 +114,14 @@ class Dashboard:
     changes: dict = field(default_factory=dict)
     # Google Business Profile locations' own daily metrics (metrics.locations).
     locations: dict = field(default_factory=dict)
+    filters: Filters | None = None
 
 
-def published_in(*, library_ids: list[int], period: Period) -> QuerySet[Publication]:
+def published_in(*, filters: Filters, period: Period) -> QuerySet[Publication]:
     return Publication.objects.filter(
+        filters.publications(),
         kind=PublicationKind.POST,
         state=PublicationState.PUBLISHED,
-        post__library_id__in=library_ids,
         published_at__gte=period.start,
         published_at__lt=period.end,
     )
@@ -131,14 +133,18 @@ def _change(now: int | None, before: int | None) -> float | None:
     return (now - before) / before
 
 
-def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
+def dashboard_for(
+    *, library_ids: list[int] | None = None, period: Period, filters: Filters | None = None
+) -> Dashboard:
+    """The dashboard of `filters` (or simply of `library_ids`) over `period`."""
+    filters = filters or Filters(library_ids=list(library_ids or []))
     names = {key: str(name) for key, name in NETWORK_CHOICES}
-    pubs = published_in(library_ids=library_ids, period=period)
-    previous_pubs = published_in(library_ids=library_ids, period=period.previous)
+    pubs = published_in(filters=filters, period=period)
+    previous_pubs = published_in(filters=filters, period=period.previous)
     previous = previous_pubs.aggregate(**AGGREGATES)
 
     clicks = Click.objects.filter(
-        publication__post__library_id__in=library_ids,
+        filters.publications("publication__"),
         clicked_at__gte=period.start,
         clicked_at__lt=period.end,
     )
@@ -152,7 +158,7 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
     ]
     totals_clicks = sum(row["clicks"] for row in clicks_by_network)
     previous["clicks"] = Click.objects.filter(
-        publication__post__library_id__in=library_ids,
+        filters.publications("publication__"),
         clicked_at__gte=period.previous.start,
         clicked_at__lt=period.previous.end,
     ).count()
@@ -177,7 +183,7 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
     by_account.sort(key=lambda r: (-r["public"], r["name"]))
     by_line.sort(key=lambda r: (-r["public"], r["name"]))
 
-    events, channels = _events(library_ids=library_ids, period=period)
+    events, channels = _events(filters=filters, period=period)
     moments = [(r.published_at, r.network, r.public) for r in rows]
     totals["attendance"] = sum(e["attendance"] or 0 for e in events)
     board = Dashboard(
@@ -194,8 +200,13 @@ def dashboard_for(*, library_ids: list[int], period: Period) -> Dashboard:
         events=events,
         channels=channels,
         locations=locations_for(
-            library_ids=library_ids, first_day=period.first_day, last_day=period.last_day
+            library_ids=filters.library_ids,
+            first_day=period.first_day,
+            last_day=period.last_day,
+            network=filters.network,
+            account_id=filters.account_id,
         ),
+        filters=filters,
     )
     board.changes = {
         key: _change(totals.get(key), previous.get(key))
@@ -358,12 +369,21 @@ def _top_posts(rows: list[_Row], names: dict) -> list[dict]:
     return top[:TOP_POSTS]
 
 
-def _events(*, library_ids: list[int], period: Period) -> tuple[list[dict], list[dict]]:
-    events = list(
-        Event.objects.filter(
-            library_id__in=library_ids, starts_at__gte=period.start, starts_at__lt=period.end
+def _events(*, filters: Filters, period: Period) -> tuple[list[dict], list[dict]]:
+    """Events of the period in the libraries; narrowed to a network or an account, the
+    events announced by a post published there."""
+    events = Event.objects.filter(
+        library_id__in=filters.library_ids, starts_at__gte=period.start, starts_at__lt=period.end
+    )
+    if filters.narrowed:
+        announced = Publication.objects.filter(
+            filters.publications(), state=PublicationState.PUBLISHED
+        ).values("post_id")
+        events = events.filter(
+            id__in=Event.posts.through.objects.filter(post_id__in=announced).values("event_id")
         )
-        .annotate(answer_count=Count("answers"))
+    events = list(
+        events.annotate(answer_count=Count("answers"))
         .values("id", "title", "starts_at", "place", "capacity", "attendance", "answer_count")
         .order_by("starts_at")
     )

@@ -60,6 +60,8 @@ def dashboard_csv(board: Dashboard) -> str:
     writer.writerow(
         [_("Période précédente"), previous.first_day.isoformat(), previous.last_day.isoformat()]
     )
+    for what, which in board.filters.labels if board.filters else ():
+        writer.writerow([_cell(what), _cell(which)])  # the dashboard's filters
     writer.writerow([])
     labels = {
         "publications": _("Publications"),

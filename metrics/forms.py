@@ -42,3 +42,35 @@ class SurveyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = choices
         self.fields["channel"].error_messages["required"] = _("Choisissez une réponse.")
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's period and filters, read from the URL (GET). A value that is not
+    offered (another library's account, a stale link) is dropped, not obeyed."""
+
+    days = forms.TypedChoiceField(label=_("Période"), coerce=int, required=False)
+    library = forms.TypedChoiceField(
+        label=_("Bibliothèque"), coerce=int, required=False, empty_value=None
+    )
+    network = forms.ChoiceField(label=_("Réseau"), required=False)
+    account = forms.TypedChoiceField(
+        label=_("Compte"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, data, *, periods, options):
+        super().__init__(data)
+        self.fields["days"].choices = list(periods.items())
+        self.fields["library"].choices = [("", _("Toutes"))] + [
+            (str(pk), name) for pk, name in options.libraries
+        ]
+        self.fields["network"].choices = [("", _("Tous")), *options.networks]
+        self.fields["account"].choices = [("", _("Tous"))] + [
+            (str(pk), label) for pk, label in options.accounts
+        ]
+
+    def chosen(self) -> dict:
+        """The valid values (invalid ones dropped), for the page and the CSV link."""
+        self.is_valid()
+        return {
+            name: self.cleaned_data.get(name) for name in self.fields if name in self.cleaned_data
+        }

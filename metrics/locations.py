@@ -38,15 +38,27 @@ def _figures(values: dict[str, int]) -> dict[str, int]:
     return {key: sum(values.get(m, 0) for m in metrics) for key, (_l, metrics) in FIGURES.items()}
 
 
-def locations_for(*, library_ids: list[int], first_day: dt.date, last_day: dt.date) -> dict:
+def locations_for(
+    *,
+    library_ids: list[int],
+    first_day: dt.date,
+    last_day: dt.date,
+    network: str = "",
+    account_id: int | None = None,
+) -> dict:
     """{"rows": one per account with its figures and those of the previous period,
     "days": [(day, figures summed over the accounts)], "last_day": the newest day the
-    network has given, "labels": {figure: label}}; empty rows when no account has any."""
+    network has given, "labels": {figure: label}}; empty rows when no account has any.
+    `network` and `account_id` narrow it as the dashboard's filters do."""
     length = (last_day - first_day).days + 1
     previous_first = first_day - dt.timedelta(days=length)
     stored = AccountDailyMetric.objects.filter(
         account__library_id__in=library_ids, day__gte=previous_first, day__lte=last_day
     )
+    if network:
+        stored = stored.filter(account__network=network)
+    if account_id is not None:
+        stored = stored.filter(account_id=account_id)
     current: dict[int, dict[str, int]] = defaultdict(dict)
     previous: dict[int, dict[str, int]] = defaultdict(dict)
     names: dict[int, str] = {}

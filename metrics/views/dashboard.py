@@ -1,6 +1,9 @@
-"""The dashboard (`/metrics/`) and its CSV export: the libraries the user sees only."""
+"""The dashboard (`/metrics/`) and its CSV export: the libraries the user sees only,
+narrowed by the filters in the URL (period, branch, network, account)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,31 +14,52 @@ from libraries.selectors import library_scope_ids
 from metrics.charts import charts_of
 from metrics.dashboard import PERIODS, Dashboard, dashboard_for, period_of
 from metrics.exports import dashboard_csv
+from metrics.filters import filter_options, filters_of
+from metrics.forms import DashboardFilterForm
 from posts.views.common import current_library
 
 
 def _board(request) -> tuple:
     library = current_library(request)
-    try:
-        days = int(request.GET.get("days", ""))
-    except ValueError:
-        days = None
-    period = period_of(days=days, tz=library.tzinfo)
-    ids = library_scope_ids(user=request.user, library=library)
-    return library, dashboard_for(library_ids=ids, period=period)
+    options = filter_options(library_ids=library_scope_ids(user=request.user, library=library))
+    form = DashboardFilterForm(request.GET, periods=PERIODS, options=options)
+    chosen = form.chosen()
+    period = period_of(days=chosen.get("days"), tz=library.tzinfo)
+    filters = filters_of(
+        options=options,
+        library_id=chosen.get("library"),
+        network=chosen.get("network") or "",
+        account_id=chosen.get("account"),
+    )
+    chosen = {k: v for k, v in chosen.items() if v and k != "days"}
+    query = urlencode({"days": period.days, **chosen})
+    selected = {"days": str(period.days), **{k: str(v) for k, v in chosen.items()}}
+    selects = [
+        (
+            field.name,
+            field.label,
+            [
+                (str(v), text, str(v) == selected.get(field.name, ""))
+                for v, text in field.field.choices
+            ],
+        )
+        for field in form
+    ]
+    return library, selects, query, dashboard_for(period=period, filters=filters)
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    library, board = _board(request)
+    library, selects, query, board = _board(request)
     return render(
         request,
         "metrics/dashboard.html",
         {
             "library": library,
+            "selects": selects,
+            "query": query,
             "board": board,
-            "periods": list(PERIODS.items()),
             "charts": charts_of(board),
             "has_impressions": board.totals["impressions"] is not None,
             "timeline_rows": _timeline_rows(board),
@@ -55,7 +79,7 @@ def _timeline_rows(board: Dashboard) -> list[tuple]:
 @login_required
 @require_GET
 def dashboard_export(request):
-    library, board = _board(request)
+    library, _selects, _query, board = _board(request)
     return csv_response(board, filename=f"statistiques-{library.slug}-{board.period.first_day}")
 
 
