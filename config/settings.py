@@ -392,6 +392,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Public holidays (libraries/public_holidays.py) ----------------------------
+# The calendar of days off, as the `holidays` package names it: "FR" (France), or a
+# subdivision such as "FR-57" (Moselle) or "FR-6AE" (Alsace), which add Good Friday and
+# 26 December, "FR-974" (La Réunion)… Libraries have no region of their own.
+PUBLIC_HOLIDAYS = env.str("PUBLIC_HOLIDAYS", default="FR")
+
 # --- Metrics pages (metrics/links.py, metrics/events.py, metrics/reports.py) ---
 # One network address may answer an event's survey at most this many times an hour
 # (a library's wifi is shared by many visitors; the cap only stops scripted stuffing).

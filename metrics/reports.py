@@ -3,7 +3,9 @@ validator gets, for each library where they hold that role, an email with last m
 key figures and top posts (HTML and text) and the dashboard's CSV attached.
 
 "First working day" is the first moment of the month inside the working hours of the
-membership's library (libraries.hours; public holidays are not known to Annexe). The
+membership's library (libraries.hours) on a day that is not a public holiday
+(libraries.public_holidays: 1 January, 1 May, Easter Monday… and Good Friday and 26
+December in Alsace-Moselle, after PUBLIC_HOLIDAYS). The
 beat task runs every quarter of an hour; a report whose moment has passed goes out at
 the next run, even days later, but never twice: a `MonthlyReportDelivery` row (unique
 per person, library and month) is claimed before sending and released if sending
@@ -23,8 +25,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from libraries.hours import next_working_start
 from libraries.models import Library, Membership, Role
+from libraries.public_holidays import is_public_holiday, next_working_day_start
 from libraries.selectors import library_scope_ids
 from metrics.dashboard import dashboard_for, month_period
 from metrics.exports import dashboard_csv
@@ -42,9 +44,12 @@ def report_month(*, library: Library, now: dt.datetime) -> tuple[dt.date, dt.dat
     this_month = local.date().replace(day=1)
     previous = (this_month - dt.timedelta(days=1)).replace(day=1)
     midnight = dt.datetime.combine(this_month, dt.time(), tzinfo=tz)
-    due = next_working_start(library.working_hours, tz, midnight)
-    if due is None:  # no working hours at all: the 1st at 09:00
-        due = dt.datetime.combine(this_month, dt.time(9), tzinfo=tz)
+    due = next_working_day_start(library.working_hours, tz, midnight)
+    if due is None:  # no working hours at all: the first day not a holiday, at 09:00
+        day = this_month
+        while is_public_holiday(day):
+            day += dt.timedelta(days=1)
+        due = dt.datetime.combine(day, dt.time(9), tzinfo=tz)
     return previous, due
 
 
