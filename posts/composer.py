@@ -281,6 +281,8 @@ class NetworkReport:
     limit: int
     problems: list[Problem]
     utm_links: dict[str, str] = field(default_factory=dict)  # problem message -> url
+    # Counted with its links as the short links they go out as (posts.published_links).
+    links_shortened: bool = False
     content_warning: str = ""  # counted in `count` (Mastodon)
 
     @property
@@ -423,6 +425,7 @@ def network_report(
         problems=problems,
         utm_links=utm,
         content_warning=warning,
+        links_shortened=sent != draft,
     )
 
 

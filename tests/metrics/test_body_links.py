@@ -153,3 +153,4 @@ def test_a_text_too_long_only_as_typed_is_not_refused(client, network):
 
     assert "le texte dépasse 300 caractères" not in html
     assert "counter-over" not in html
+    assert "liens comptés comme les liens courts envoyés" in html
