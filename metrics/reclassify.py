@@ -29,7 +29,7 @@ import functools
 import operator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
@@ -70,24 +70,33 @@ def _moved(field: str, kind: str, gained: QuerySet, lost: QuerySet, *, until: bo
 
 def _reclassify(library_ids: list[int], rules: ColleagueRules) -> tuple[int, int]:
     match = _match(rules)
-    rows = Engagement.objects.filter(publication__account__library_id__in=library_ids)
-    gained = rows.filter(match, is_colleague=False)
     # Rows without domain hashes cannot be proven public (module docstring).
-    lost = rows.filter(is_colleague=True).exclude(match).exclude(domain_keys="")
+    gains = Engagement.objects.filter(match, is_colleague=False)
+    losses = Engagement.objects.filter(is_colleague=True).exclude(match).exclude(domain_keys="")
+    # The group's rows; the per-publication counts need no library join (their outer
+    # rows are the group's publications already).
+    mine = Q(publication__account__library_id__in=library_ids)
+    gained, lost = gains.filter(mine), losses.filter(mine)
     changed = gained.values("publication_id").union(lost.values("publication_id"))
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The correlated counts make the planner's cost estimate huge, and
+            # PostgreSQL then JIT-compiles each statement: about a second of
+            # compiling for statements that run in milliseconds (bench/metrics_reclassify.py).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
         # Counts first, from the rows as they still are; then the rows.
         MetricRefresh.objects.filter(publication_id__in=changed).update(
-            colleague_likes=_moved("colleague_likes", "like", gained, lost, until=False),
-            colleague_shares=_moved("colleague_shares", "share", gained, lost, until=False),
+            colleague_likes=_moved("colleague_likes", "like", gains, losses, until=False),
+            colleague_shares=_moved("colleague_shares", "share", gains, losses, until=False),
         )
         snapshots = MetricSnapshot.objects.filter(publication_id__in=changed, audience_known=True)
         snapshots.update(
             colleague_likes=Least(
-                F("likes"), _moved("colleague_likes", "like", gained, lost, until=True)
+                F("likes"), _moved("colleague_likes", "like", gains, losses, until=True)
             ),
             colleague_shares=Least(
-                F("shares"), _moved("colleague_shares", "share", gained, lost, until=True)
+                F("shares"), _moved("colleague_shares", "share", gains, losses, until=True)
             ),
         )
         snapshots.update(
