@@ -74,3 +74,17 @@ class DashboardFilterForm(forms.Form):
         return {
             name: self.cleaned_data.get(name) for name in self.fields if name in self.cleaned_data
         }
+
+    def selects(self, selected: dict[str, str]) -> list[tuple]:
+        """[(name, label, [(value, text, is_selected)])] for the page's <select>s."""
+        return [
+            (
+                field.name,
+                field.label,
+                [
+                    (str(v), text, str(v) == selected.get(field.name, ""))
+                    for v, text in field.field.choices
+                ],
+            )
+            for field in self
+        ]

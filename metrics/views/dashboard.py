@@ -34,17 +34,7 @@ def _board(request) -> tuple:
     chosen = {k: v for k, v in chosen.items() if v and k != "days"}
     query = urlencode({"days": period.days, **chosen})
     selected = {"days": str(period.days), **{k: str(v) for k, v in chosen.items()}}
-    selects = [
-        (
-            field.name,
-            field.label,
-            [
-                (str(v), text, str(v) == selected.get(field.name, ""))
-                for v, text in field.field.choices
-            ],
-        )
-        for field in form
-    ]
+    selects = form.selects(selected)
     return library, selects, query, dashboard_for(period=period, filters=filters)
 
 
