@@ -270,7 +270,7 @@ def _metrics(status: dict) -> Metrics:
 
 def _engager(account: dict, instance_host: str) -> Engager:
     acct = str(account.get("acct") or account.get("username") or "").lower()
-    username, _, domain = acct.partition("@")
+    username, _at, domain = acct.partition("@")
     domain = domain or instance_host
     return Engager(key=f"{username}@{domain}", handle=f"@{username}@{domain}", domain=domain)
 
