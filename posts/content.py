@@ -1,16 +1,25 @@
 """The content validators approve: everything that will be published, except the date.
 
+Content is whatever reaches the public: the text, the link, the destinations, the
+photos (their order and alt text), each network's variant (its text, link, content
+warning, photos and photo fit), the event, the offer and the button.
 `post_snapshot()` is stored with each approval so approvers can see a diff of
-what changed since; `post_fingerprint()` (a hash of the snapshot) detects any
-change. The internal title, notes, editorial line and date are not content:
+what changed since (validation.diff); `post_fingerprint()` (a hash of the snapshot)
+detects any change, and the publishing engine sends nothing whose fingerprint is not
+the approved one. The internal title, notes, editorial line and date are not content:
 changing them keeps approvals.
+
+A field added to the content enters the snapshot only when set, so that the posts
+approved before keep their fingerprint; when posts approved before can hold it
+already, a data migration recomputes their approved fingerprint (see
+validation/migrations/0002_fingerprint_variant_link_and_fit.py).
 """
 
 import datetime as dt
 import hashlib
 import json
 
-from posts.models import Post
+from posts.models import ImageFit, Post
 
 
 def _media_list(links) -> list[dict]:
@@ -30,9 +39,14 @@ def _variant(variant) -> dict:
         if variant.own_media
         else [],
     }
-    # Only when set, so that the fingerprints approved before the field existed hold.
+    # Only when set (or, for the fit, not the default), so that the fingerprints of posts
+    # approved before these fields were counted hold.
     if variant.content_warning:
         item["content_warning"] = variant.content_warning
+    if variant.link:
+        item["link"] = variant.link
+    if variant.image_fit and variant.image_fit != ImageFit.PAD:
+        item["image_fit"] = variant.image_fit
     return item
 
 

@@ -1,17 +1,22 @@
 """A readable diff of two content snapshots (posts.content.post_snapshot).
 
 What changed in the text (word by word), the link, the destinations, the photos
-(added, removed, reordered, alt text) and the per-network variants. Returns plain
+(added, removed, reordered, alt text), the per-network variants (text, link, content
+warning, photos, photo fit), the event, the offer and the button. Returns plain
 data; templates/validation/_diff.html renders it (escaped).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from posts.models import CallToAction, ImageFit
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -57,8 +62,10 @@ def snapshot_diff(
     media_names: dict[int, str] | None = None,
     account_names: dict[int, str] | None = None,
     network_names: dict[str, str] | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> list[Change]:
-    """Every difference between two snapshots, in reading order. Empty: no change."""
+    """Every difference between two snapshots, in reading order. Empty: no change.
+    Times (the event's) are shown in `zone`, the library's (else the current one)."""
     if not old:
         return []
     media_names = media_names or {}
@@ -87,6 +94,7 @@ def snapshot_diff(
     for key in sorted(old_targets.keys() - new_targets.keys()):
         changes.append(Change(_("Destination retirée"), before=target_label(old_targets[key])))
     changes += _media_changes(old.get("media", []), new.get("media", []), media_label, "")
+    changes += _event_changes(old, new, zone or timezone.get_current_timezone())
     old_variants = {_target_key(v): v for v in old.get("variants", [])}
     new_variants = {_target_key(v): v for v in new.get("variants", [])}
     for key in sorted(old_variants.keys() | new_variants.keys()):
@@ -102,6 +110,15 @@ def snapshot_diff(
                         segments=text_diff(old_text, new_text),
                     )
                 )
+        old_link, new_link = (before or {}).get("link", ""), (after or {}).get("link", "")
+        if old_link != new_link:
+            changes.append(
+                Change(
+                    _("Lien pour %(where)s") % {"where": where},
+                    before=old_link or _("le lien de la publication"),
+                    after=new_link or _("le lien de la publication"),
+                )
+            )
         old_warning = (before or {}).get("content_warning", "")
         new_warning = (after or {}).get("content_warning", "")
         if old_warning != new_warning:
@@ -120,8 +137,73 @@ def snapshot_diff(
                     after=_("photos propres à ce réseau") if own else _("photos de la publication"),
                 )
             )
+        old_fit = (before or {}).get("image_fit") or ImageFit.PAD
+        new_fit = (after or {}).get("image_fit") or ImageFit.PAD
+        if old_fit != new_fit:
+            changes.append(
+                Change(
+                    _("Ajustement des photos pour %(where)s") % {"where": where},
+                    before=_choice_label(ImageFit, old_fit),
+                    after=_choice_label(ImageFit, new_fit),
+                )
+            )
         changes += _media_changes(
             (before or {}).get("media", []), (after or {}).get("media", []), media_label, where
+        )
+    return changes
+
+
+def _choice_label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _event_changes(old: dict, new: dict, zone: dt.tzinfo) -> list[Change]:
+    """The event, the offer and the button (Google Business Profile posts)."""
+
+    def when(value: str | None) -> str:
+        if not value:
+            return "—"
+        return dt.datetime.fromisoformat(value).astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+    def event(snapshot: dict) -> str:
+        title, starts, ends = snapshot.get("event") or ["", None, None]
+        if not (title or starts or ends):
+            return ""
+        return f"{title or '—'} ({when(starts)} → {when(ends)})"
+
+    changes = []
+    if event(old) != event(new):
+        changes.append(Change(_("Événement"), before=event(old) or "—", after=event(new) or "—"))
+    no_offer = [False, "", "", ""]
+    old_offer, new_offer = old.get("offer") or no_offer, new.get("offer") or no_offer
+    if old_offer[0] != new_offer[0]:
+        changes.append(
+            Change(
+                _("Offre"),
+                before=_("oui") if old_offer[0] else _("non"),
+                after=_("oui") if new_offer[0] else _("non"),
+            )
+        )
+    for index, label in ((1, _("Code promo")), (2, _("Lien pour profiter de l'offre"))):
+        if old_offer[index] != new_offer[index]:
+            changes.append(
+                Change(label, before=old_offer[index] or "—", after=new_offer[index] or "—")
+            )
+    if old_offer[3] != new_offer[3]:
+        changes.append(
+            Change(_("Conditions de l'offre"), segments=text_diff(old_offer[3], new_offer[3]))
+        )
+    old_button, new_button = old.get("call_to_action", ""), new.get("call_to_action", "")
+    if old_button != new_button:
+        changes.append(
+            Change(
+                _("Bouton"),
+                before=_choice_label(CallToAction, old_button) if old_button else "—",
+                after=_choice_label(CallToAction, new_button) if new_button else "—",
+            )
         )
     return changes
 

@@ -130,9 +130,10 @@ def previews(post: Post, snapshot: dict) -> list[Preview]:
         text = variant.get("text") or snapshot["body"]
         items = variant["media"] if variant.get("own_media") else snapshot["media"]
         warning = variant.get("content_warning", "")
+        link = variant.get("link") or snapshot["link"]
         try:
             network = get_network(target["network"])
-            final = network.final_text(VariantInput(text=text, link=snapshot["link"] or None))
+            final = network.final_text(VariantInput(text=text, link=link or None))
             warning = warning if network.supports_content_warning else ""
             remaining = network.remaining(final, content_warning=warning)
         except UnknownNetwork:
@@ -145,7 +146,7 @@ def previews(post: Post, snapshot: dict) -> list[Preview]:
                 text=final,
                 remaining=remaining,
                 media=[media[m["id"]] for m in items if m["id"] in media],
-                link=snapshot["link"],
+                link=link,
                 content_warning=warning,
             )
         )
@@ -184,6 +185,7 @@ def _diff(post: Post, user: User, snapshot: dict, fingerprint: str):
         media_names=media_names,
         account_names=accounts,
         network_names=networks,
+        zone=post.library.tzinfo,
     )
     return (base if changes else None), changes
 
