@@ -10,7 +10,7 @@ export PORT
 ifeq ($(CI),true)
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/annexe
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
-export REDIS_URL ?= redis://127.0.0.1:6379/0
+export REDIS_URL ?= redis://127.0.0.1:6379/1
 endif
 
 .PHONY: run test setup deps assets messages migrate seed lint format ci-prerequisites bench clean

@@ -39,6 +39,15 @@ def require_service(name: str, available: bool, how: str) -> None:
     pytest.skip(f"{name} not available: {how}")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: nothing cached by an earlier test (whose
+    rows are gone) leaks into it, and pages make the same queries whatever ran before."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def network(db):
     """A network of libraries: a head library with branches A and B."""

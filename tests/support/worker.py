@@ -99,7 +99,10 @@ class WorkerProcess:
         """The raw messages the worker has sent so far."""
         if self.mail_dir is None:
             return []
-        return [path.read_text() for path in sorted(self.mail_dir.glob("*.log"))]
+        # Django's file backend ends each message with a line of 79 dashes: a file
+        # read before that line is still being written.
+        texts = [path.read_text() for path in sorted(self.mail_dir.glob("*.log"))]
+        return [text for text in texts if text.endswith("-" * 79 + "\n")]
 
 
 @pytest.fixture
