@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -31,16 +32,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
-from libraries.selectors import access_tree
 from networks import ImageInfo, Network, Problem, VariantInput, all_networks
 from networks import text as textlib
 from networks.google_business import GbpEvent, GbpOffer
 from posts.charter import Charter, charter_problems
+from posts.hooks import target_accounts
 from posts.models import ImageFit, Media, Post
 from posts.published_links import link_shape, published_links
 from posts.selectors import media_usable_in, network_for
 from posts.services.posts import Target
-from publishing.models import AccountStatus, SocialAccount
 
 # --- targets ------------------------------------------------------------------------------
 
@@ -50,7 +50,7 @@ class TargetChoice:
     value: str
     network: str
     label: str
-    account: SocialAccount | None = None
+    account: Any = None  # a publishing.SocialAccount (see posts.hooks)
 
 
 @dataclass(frozen=True)
@@ -59,14 +59,10 @@ class NetworkGroup:
     choices: list[TargetChoice]
 
 
-def accounts_for(library: Library) -> list[SocialAccount]:
-    """Accounts a post of `library` may go to: its own and its parent libraries'."""
-    return list(
-        SocialAccount.objects.filter(library_id__in=access_tree().ancestors(library.id))
-        .exclude(status=AccountStatus.DISABLED)
-        .select_related("library")
-        .order_by("network", "display_name")
-    )
+def accounts_for(library: Library) -> list[Any]:
+    """Accounts a post of `library` may go to: its own and its parent libraries', not
+    disabled (publishing registers the query: posts.hooks)."""
+    return target_accounts(library)
 
 
 def target_groups(library: Library, current: Iterable[Target] = ()) -> list[NetworkGroup]:
@@ -271,7 +267,7 @@ class NetworkReport:
     """What one network would receive, and what it thinks of it."""
 
     network: Network
-    accounts: list[SocialAccount]
+    accounts: list[Any]
     text: str  # the final text (with the link where the network appends it)
     link: str
     images: list[tuple[Media, str]]  # (photo, alt text as typed)
@@ -354,7 +350,7 @@ LENGTH_PROBLEMS = frozenset({"text_too_long", "text_too_many_bytes"})
 def network_report(
     *,
     network: Network,
-    accounts: list[SocialAccount],
+    accounts: list[Any],
     body: str,
     link: str,
     inp: ComposerInput,
@@ -443,7 +439,7 @@ def report(
     """One report per network targeted (per account when an account has its own limits,
     e.g. a Mastodon instance allowing 1,000 characters), in the registry's order."""
     accounts = {a.pk: a for a in accounts_for(library)}
-    per_network: dict[str, list[SocialAccount | None]] = {}
+    per_network: dict[str, list[Any]] = {}
     for target in inp.targets:
         per_network.setdefault(target.network, []).append(accounts.get(target.account_id))
     reports = []
@@ -524,7 +520,7 @@ def post_event_and_offer(post: Post) -> tuple[GbpEvent | None, GbpOffer | None]:
     return event, offer
 
 
-def _has_own_limits(account: SocialAccount) -> bool:
+def _has_own_limits(account: Any) -> bool:
     settings = account.settings or {}
     return bool(settings.get("instance_configuration") or settings.get("network_config"))
 

@@ -26,6 +26,17 @@ def inherited_accounts(library: Library) -> QuerySet[SocialAccount]:
     )
 
 
+def target_accounts_for(library: Library) -> list[SocialAccount]:
+    """Accounts a post of `library` may go to: its own and its parent libraries', not
+    disabled (registered as posts' `target_accounts`: posts does not import publishing)."""
+    return list(
+        SocialAccount.objects.filter(library_id__in=access_tree().ancestors(library.id))
+        .exclude(status=AccountStatus.DISABLED)
+        .select_related("library")
+        .order_by("network", "display_name")
+    )
+
+
 def account_get_for_admin(*, user, pk: int) -> SocialAccount:
     """An account the user administers: 404 when not visible, 403 when not administrator."""
     return object_get_for_user(

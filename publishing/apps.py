@@ -64,3 +64,7 @@ class PublishingConfig(AppConfig):
         from publishing.panel import register
 
         register()
+        from posts.hooks import register_target_accounts
+        from publishing.account_selectors import target_accounts_for
+
+        register_target_accounts(target_accounts_for)
