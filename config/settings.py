@@ -281,6 +281,12 @@ METRICS_ENGAGER_HASH_KEY = env.str("METRICS_ENGAGER_HASH_KEY", default="")
 # each day (Google publishes and corrects them late).
 METRICS_ACCOUNT_DAILY_DAYS = env.int("METRICS_ACCOUNT_DAILY_DAYS", default=30)
 METRICS_ACCOUNT_DAILY_REFETCH = env.int("METRICS_ACCOUNT_DAILY_REFETCH", default=7)
+# After a 429 the run resumes with the accounts not done once the quota resets (a Celery
+# countdown), unless the reset is further than this many seconds (kept under Redis's
+# one-hour visibility timeout) or the run has resumed this many times already: then the
+# next day's run takes them first.
+METRICS_ACCOUNT_DAILY_MAX_WAIT = env.int("METRICS_ACCOUNT_DAILY_MAX_WAIT", default=3000)
+METRICS_ACCOUNT_DAILY_RESUMES = env.int("METRICS_ACCOUNT_DAILY_RESUMES", default=30)
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

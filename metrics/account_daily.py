@@ -7,10 +7,17 @@ Each run asks every connected account of a network whose client has
 the days from METRICS_ACCOUNT_DAILY_DAYS before today (30 by default) on the first
 run, then from METRICS_ACCOUNT_DAILY_REFETCH days (7) before the last day stored: Google
 publishes a day's figures with a delay of a few days and may still correct them, so
-recent days are read again and overwritten (one row per account, day and metric). A
-429 stops the run (the rest comes the next day, and the window catches up); an auth
-error flags the account to reconnect, as the refresh does; any other error is logged
-and the account is tried again the next day.
+recent days are read again and overwritten (one row per account, day and metric).
+
+Accounts are taken least recently fetched first (never fetched first), so none starves
+when the quota runs out. A 429 stops the run (the quota is the project's: every other
+call would be refused too) and schedules a run of the accounts not done yet, the one
+refused included, after the reset Google gave (a Celery countdown; the quotas are per
+minute). A reset further than METRICS_ACCOUNT_DAILY_MAX_WAIT, or more than
+METRICS_ACCOUNT_DAILY_RESUMES resumptions in a row, leaves them to the next day's run,
+which takes them first. A lost resumption message costs the same: the next day's run.
+An auth error flags the account to reconnect, as the refresh does; any other error is
+logged and the account is tried again the next day.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from metrics.models import AccountDailyMetric
@@ -29,6 +36,7 @@ from networks.client import AuthError, NetworkClient, NetworkError, RateLimited
 from publishing.models import AccountStatus, SocialAccount
 
 logger = logging.getLogger("metrics.account_daily")
+DEFAULT_WAIT = 60  # seconds, when a 429 gives no reset: Google's quotas are per minute
 
 
 def daily_networks() -> tuple[str, ...]:
@@ -36,20 +44,71 @@ def daily_networks() -> tuple[str, ...]:
     return tuple(n.key for n in all_networks() if n.client().account_daily_metrics)
 
 
-def account_daily_refresh_all(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """One daily run over every connected account that has daily metrics; returns the
-    count of accounts per outcome."""
-    now = now or timezone.now()
-    outcomes: dict[str, int] = {}
+def _due(account_ids: list[int] | None) -> list[SocialAccount]:
+    """Connected accounts with daily metrics (those of `account_ids` only, when given),
+    least recently fetched first, never fetched first."""
     accounts = SocialAccount.objects.filter(
         network__in=daily_networks(), status=AccountStatus.CONNECTED
-    ).order_by("pk")
-    for account in accounts:
-        outcome = account_daily_refresh(account=account, now=now)
+    )
+    if account_ids is not None:
+        accounts = accounts.filter(pk__in=account_ids)
+    return list(
+        accounts.select_related("library")
+        .annotate(last_fetched=Max("daily_metrics__fetched_at"))
+        .order_by(F("last_fetched").asc(nulls_first=True), "pk")
+    )
+
+
+def account_daily_refresh_all(
+    *,
+    now: dt.datetime | None = None,
+    account_ids: list[int] | None = None,
+    resumption: int = 0,
+) -> dict[str, int]:
+    """One daily run over every connected account that has daily metrics (or, resuming
+    after a 429, over `account_ids`); returns the count of accounts per outcome, and
+    under "resumed" how many were scheduled again after a 429."""
+    now = now or timezone.now()
+    outcomes: dict[str, int] = {}
+    accounts = _due(account_ids)
+    for index, account in enumerate(accounts):
+        try:
+            outcome = account_daily_refresh(account=account, now=now)
+        except RateLimited as exc:
+            logger.info("daily metrics of account %s: rate limited (%s)", account.pk, exc)
+            outcomes["rate_limited"] = 1
+            rest = [a.pk for a in accounts[index:]]
+            if _resume_later(rest, reset_at=exc.reset_at, now=now, resumption=resumption):
+                outcomes["resumed"] = len(rest)
+            break
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        if outcome == "rate_limited":
-            break  # the project's quota is shared: the rest waits for tomorrow
     return outcomes
+
+
+def _resume_later(
+    account_ids: list[int], *, reset_at: dt.datetime | None, now: dt.datetime, resumption: int
+) -> bool:
+    """Schedule a run of `account_ids` after the quota's reset; False when it is too far
+    or this run has resumed too often (the next day's run takes them first)."""
+    from metrics.tasks import refresh_account_daily
+
+    wait = (reset_at - now).total_seconds() if reset_at else DEFAULT_WAIT
+    wait = max(1, int(wait) + 1)
+    # Never a far-future countdown: Redis redelivers it after the visibility timeout.
+    if wait > settings.METRICS_ACCOUNT_DAILY_MAX_WAIT:
+        logger.warning(
+            "daily metrics: quota resets in %s s; %s wait for the next run", wait, len(account_ids)
+        )
+        return False
+    if resumption >= settings.METRICS_ACCOUNT_DAILY_RESUMES:
+        logger.warning(
+            "daily metrics: %s resumptions; %s wait for the next run", resumption, len(account_ids)
+        )
+        return False
+    refresh_account_daily.apply_async(
+        kwargs={"account_ids": account_ids, "resumption": resumption + 1}, countdown=wait
+    )
+    return True
 
 
 def _window(account: SocialAccount, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -63,7 +122,8 @@ def _window(account: SocialAccount, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def account_daily_refresh(*, account: SocialAccount, now: dt.datetime) -> str:
-    """Fetch and store one account's daily metrics; returns the outcome."""
+    """Fetch and store one account's daily metrics; returns the outcome. A 429 raises
+    RateLimited (the caller stops its run)."""
     from metrics.refresh import _flag_reconnect
     from publishing.services.render import client_account
 
@@ -72,9 +132,8 @@ def account_daily_refresh(*, account: SocialAccount, now: dt.datetime) -> str:
     start, end = _window(account, today)
     try:
         days = client.fetch_account_daily(client_account(account), start=start, end=end)
-    except RateLimited as exc:
-        logger.info("daily metrics of account %s: rate limited (%s)", account.pk, exc)
-        return "rate_limited"
+    except RateLimited:
+        raise  # not a failure of this account: the run stops and resumes (above)
     except AuthError as exc:
         _flag_reconnect(account, exc, now)
         return "needs_reconnect"

@@ -18,10 +18,11 @@ def refresh_batch(refresh_ids: list[int]) -> str:
 
 
 @shared_task(name="metrics.refresh_account_daily", ignore_result=True)
-def refresh_account_daily() -> dict:
+def refresh_account_daily(account_ids: list[int] | None = None, resumption: int = 0) -> dict:
+    """The daily run (beat), or its resumption after a 429 over the accounts not done."""
     from metrics.account_daily import account_daily_refresh_all
 
-    return account_daily_refresh_all()
+    return account_daily_refresh_all(account_ids=account_ids, resumption=resumption)
 
 
 @shared_task(name="metrics.purge_engagers", ignore_result=True)

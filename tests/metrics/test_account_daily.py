@@ -4,11 +4,13 @@ recent days read again, errors handled as the refresh does; shown on the dashboa
 
 import datetime as dt
 import time
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from metrics import account_daily, tasks
 from metrics.account_daily import account_daily_refresh_all, daily_networks
 from metrics.beat import BEAT_SCHEDULE
 from metrics.models import AccountDailyMetric
@@ -84,22 +86,38 @@ def test_later_runs_read_the_last_week_again_and_keep_googles_corrections(
     assert AccountDailyMetric.objects.filter(account=location, day=dt.date(2026, 11, 15)).count()
 
 
+def _another(location, name="Bis", location_id=None):
+    remote_id = location.remote_id
+    if location_id:
+        remote_id = f"{remote_id.rsplit('/', 1)[0]}/{location_id}"
+    return SocialAccount.objects.create(
+        library=location.library,
+        network="google_business",
+        display_name=name,
+        server_url=location.server_url,
+        remote_id=remote_id,
+        credentials=location.credentials,
+    )
+
+
+def _fetched(account, when):
+    AccountDailyMetric.objects.create(
+        account=account, day=when.date(), metric="CALL_CLICKS", value=1, fetched_at=when
+    )
+
+
 def test_a_refused_access_flags_the_location_and_a_quota_stops_the_run(
     location, fake_google_business, network
 ):
-    second = SocialAccount.objects.create(
-        library=network.a,
-        network="google_business",
-        display_name="Bis",
-        server_url=fake_google_business.url,
-        remote_id=location.remote_id,
-        credentials=location.credentials,
-    )
+    second = _another(location)
     fake_google_business.inject_google_error(
         r"/v1/locations/\d+:fetchMultiDailyMetricsTimeSeries", 429, regex=True
     )
 
-    assert account_daily_refresh_all(now=NOW) == {"rate_limited": 1}  # the other waits
+    with mock.patch.object(tasks.refresh_account_daily, "apply_async") as later:
+        # the other waits for the resumption
+        assert account_daily_refresh_all() == {"rate_limited": 1, "resumed": 2}
+    later.assert_called_once()
 
     fake_google_business.inject_google_error(
         r"/v1/locations/\d+:fetchMultiDailyMetricsTimeSeries", 403, regex=True
@@ -108,6 +126,68 @@ def test_a_refused_access_flags_the_location_and_a_quota_stops_the_run(
     statuses = {a.pk: a.status for a in SocialAccount.objects.all()}
     assert sorted(statuses.values()) == [AccountStatus.CONNECTED, AccountStatus.NEEDS_RECONNECT]
     assert second.pk in statuses
+
+
+def test_the_least_recently_fetched_locations_go_first(location, fake_google_business):
+    wazemmes = _another(location, "Wazemmes", "4000000002")
+    never = _another(location, "Jamais lue", "4000000002")
+    _fetched(location, NOW - dt.timedelta(days=1))
+    _fetched(wazemmes, NOW - dt.timedelta(days=3))
+
+    with mock.patch(
+        "metrics.account_daily.account_daily_refresh", wraps=account_daily.account_daily_refresh
+    ) as refresh:
+        assert account_daily_refresh_all(now=NOW) == {"stored": 3}
+
+    order = [c.kwargs["account"].pk for c in refresh.call_args_list]
+    assert order == [never.pk, wazemmes.pk, location.pk]
+
+
+def test_after_a_429_the_rest_resumes_when_the_quota_resets(location, fake_google_business):
+    """Forty branches and a per-minute quota: the run stops at the 429 and a resumption
+    of the accounts not done (the refused one first) is scheduled after Google's reset;
+    the fake answers 429 once, then OK."""
+    others = [_another(location, f"Annexe {n}", "4000000002") for n in range(3)]
+    for account in others:
+        _fetched(account, timezone.now() - dt.timedelta(days=1))  # these went first
+    fake_google_business.inject_google_error(
+        r"/v1/locations/\d+:fetchMultiDailyMetricsTimeSeries", 429, regex=True
+    )
+
+    with mock.patch.object(tasks.refresh_account_daily, "apply_async") as later:
+        outcomes = account_daily_refresh_all()
+
+    assert outcomes == {"rate_limited": 1, "resumed": 4}
+    kwargs = later.call_args.kwargs
+    assert kwargs["kwargs"]["account_ids"] == [location.pk] + [a.pk for a in others]
+    assert kwargs["kwargs"]["resumption"] == 1
+    assert 1 <= kwargs["countdown"] <= 62  # Google's quotas are per minute
+    assert not AccountDailyMetric.objects.filter(account=location).exists()
+
+    # when: the countdown is over (the task Celery would run)
+    with mock.patch.object(tasks.refresh_account_daily, "apply_async") as again:
+        assert tasks.refresh_account_daily(**kwargs["kwargs"]) == {"stored": 4}
+    again.assert_not_called()
+    assert AccountDailyMetric.objects.filter(account=location).exists()
+
+
+def test_a_reset_too_far_or_too_many_resumptions_leave_the_rest_to_the_next_day(
+    location, fake_google_business, settings
+):
+    pattern = r"/v1/locations/\d+:fetchMultiDailyMetricsTimeSeries"
+    settings.METRICS_ACCOUNT_DAILY_MAX_WAIT = 5  # the reset is a minute away
+    fake_google_business.inject_google_error(pattern, 429, regex=True)
+    with mock.patch.object(tasks.refresh_account_daily, "apply_async") as later:
+        assert account_daily_refresh_all() == {"rate_limited": 1}
+    later.assert_not_called()
+
+    settings.METRICS_ACCOUNT_DAILY_MAX_WAIT = 3000
+    fake_google_business.inject_google_error(pattern, 429, regex=True)
+    with mock.patch.object(tasks.refresh_account_daily, "apply_async") as later:
+        assert account_daily_refresh_all(resumption=settings.METRICS_ACCOUNT_DAILY_RESUMES) == {
+            "rate_limited": 1
+        }
+    later.assert_not_called()
 
 
 def test_only_networks_with_account_metrics_and_a_daily_beat():
