@@ -4,7 +4,8 @@ Two months of history so the dashboard is alive in `make run`: published posts o
 branches on their Sandbox accounts (and some on the Website feed), with snapshots drawn
 from the Sandbox's own simulation (networks.sandbox: the same likes, shares, replies
 and colleagues it would report), clicks through the short links, and events with
-attendance and survey answers. History is written directly (it happened before the
+attendance and survey answers; daily figures of an example Google location
+(metrics/demo_locations.py). History is written directly (it happened before the
 demo started: there is nothing to send or refresh); refreshes of these publications
 are marked finished so the sweep leaves them alone. Run twice, it adds nothing.
 """
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from metrics import demo_locations
 from metrics.events import event_create, event_record_attendance
 from metrics.links import short_link_for
 from metrics.models import (
@@ -88,6 +90,7 @@ def seed(ctx) -> None:
         website = SocialAccount.objects.filter(library=branch, network="website").first()
         _history(branch, author, lines, [sandbox, website], rng)
     _events(ctx, rng)
+    demo_locations.seed(ctx)
 
 
 def _history(branch, author, lines, accounts, rng) -> None:

@@ -1,6 +1,11 @@
 """Demo data: the Jules-Verne branch has a Sandbox and a Website-feed account, and two
 approved posts for them go out a few minutes after `make run` starts (then the
-dispatcher and the worker publish them; see the sandbox timeline and the feed)."""
+dispatcher and the worker publish them; see the sandbox timeline and the feed).
+
+It also has an example Google Business Profile location (`demo_google_location`),
+not connected to Google (disabled: offered to no post, asked nothing by the daily
+metrics run; "Reconnecter" connects a real one), whose daily figures metrics/demo.py
+fills so the dashboard's "Fiches Google" section shows something."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from django.utils import timezone
 from posts.models import Post
 from posts.services import Target, post_create
 from publishing.account_services import new_feed_token
-from publishing.models import SocialAccount
+from publishing.models import AccountStatus, SocialAccount
 
 MARK = "[démo publication]"
 
@@ -34,6 +39,20 @@ def _account(library, network: str, name: str, path: str) -> SocialAccount:
     return account
 
 
+def demo_google_location(library) -> SocialAccount:
+    """The example Google location of `library` (created once)."""
+    account, _created = SocialAccount.objects.get_or_create(
+        library=library,
+        network="google_business",
+        remote_id=f"accounts/demo/locations/{library.slug}",
+        defaults={
+            "display_name": f"{library.name} (fiche Google d'exemple)",
+            "status": AccountStatus.DISABLED,
+        },
+    )
+    return account
+
+
 def seed(ctx) -> None:
     from validation.services import post_force_decision, post_submit
 
@@ -47,6 +66,7 @@ def seed(ctx) -> None:
     website = _account(
         branch, "website", "Site de la médiathèque", reverse("publishing:feed_items")
     )
+    demo_google_location(branch)
     if Post.objects.filter(library=branch, notes__startswith=MARK).exists():
         return
     author, admin = ctx.users["agent"], ctx.users["admin"]
