@@ -31,6 +31,14 @@ redemption page. Lengths of the coupon code and the terms are not documented: we
 ``check_event``, ``check_offer`` and ``check_call_to_action`` check what the composer
 collects beyond the text and images.
 
+An event or offer whose end is past when the post goes out (at the time of the check,
+or at its scheduled time) is refused here and not sent by the client
+(``GoogleBusinessClient.publish``). What Google answers to one is not documented
+(unconfirmed: no source says whether ``localPosts.create`` refuses it with
+INVALID_ARGUMENT or accepts a post shown nowhere; third-party guides say event and
+offer posts are shown until their end): we are conservative and never send it, so the
+library never believes it announced what nobody can see.
+
 The client (local posts, find, delete, metrics, OAuth) is in
 ``networks.google_business_client``.
 """
@@ -64,11 +72,16 @@ def has_phone_number(text: str) -> bool:
 
 @dataclass(frozen=True)
 class GbpEvent:
-    """An event (or offer) as the composer collects it; times in the library's zone."""
+    """An event (or offer) as the composer collects it; times in the library's zone.
+    `scheduled_at` is when the post is to go out (None: as soon as approved) and `now`
+    the time of the check (None: no check of the end against time, e.g. a post already
+    published)."""
 
     title: str
     start: datetime | None
     end: datetime | None
+    scheduled_at: datetime | None = None
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -154,8 +167,9 @@ class GoogleBusiness(Network):
     # --- beyond text and images ---------------------------------------------------------
     def check_event(self, event: GbpEvent, *, offer: bool = False) -> list[Problem]:
         """An EVENT or OFFER post needs a title (58 characters at most), a start and an
-        end, the end after the start. Problems on an offer speak of an offer; their
-        codes start with ``offer_`` instead of ``event_``."""
+        end, the end after the start and not already past when the post goes out (at
+        `event.now`, or at `event.scheduled_at`; see the module's docstring). Problems
+        on an offer speak of an offer; their codes start with ``offer_``, not ``event_``."""
         kind = "offer" if offer else "event"
         templates = _OFFER_TEMPLATES if offer else _EVENT_TEMPLATES
         problems = []
@@ -183,6 +197,17 @@ class GoogleBusiness(Network):
             problems.append(
                 self.problem(
                     f"{kind}_ends_before_start", "error", "event", templates["ends_before_start"]
+                )
+            )
+        elif event.now is not None and event.end <= event.now:
+            problems.append(self.problem(f"{kind}_ended", "error", "event", templates["ended"]))
+        elif event.scheduled_at is not None and event.end <= event.scheduled_at:
+            problems.append(
+                self.problem(
+                    f"{kind}_ends_before_publication",
+                    "error",
+                    "event",
+                    templates["ends_before_publication"],
                 )
             )
         return problems
@@ -279,10 +304,26 @@ _EVENT_TEMPLATES = {
     ),
     "dates_missing": _("{network} : un événement a besoin d'un début et d'une fin."),
     "ends_before_start": _("{network} : la fin de l'événement doit venir après son début."),
+    "ended": _(
+        "{network} : l'événement est déjà terminé (sa fin est passée) ; il ne sera pas "
+        "publié. Changez sa fin ou retirez l'événement."
+    ),
+    "ends_before_publication": _(
+        "{network} : l'événement se termine avant la date de publication prévue ; il ne "
+        "sera pas publié. Avancez la publication ou changez la fin de l'événement."
+    ),
 }
 _OFFER_TEMPLATES = {
     "title_missing": _("{network} : une offre a besoin d'un titre."),
     "title_too_long": _("{network} : le titre de l'offre dépasse {limit} caractères ({count})."),
     "dates_missing": _("{network} : une offre a besoin d'un début et d'une fin de validité."),
     "ends_before_start": _("{network} : la fin de l'offre doit venir après son début."),
+    "ended": _(
+        "{network} : l'offre est déjà terminée (sa fin de validité est passée) ; elle ne "
+        "sera pas publiée. Changez sa fin de validité."
+    ),
+    "ends_before_publication": _(
+        "{network} : l'offre se termine avant la date de publication prévue ; elle ne sera "
+        "pas publiée. Avancez la publication ou changez sa fin de validité."
+    ),
 }

@@ -103,6 +103,28 @@ def _time(value: datetime) -> dict[str, int]:
     return {"hours": value.hour, "minutes": value.minute, "seconds": 0, "nanos": 0}
 
 
+def refuse_ended(request: PublishRequest, now: datetime | None = None) -> None:
+    """An event or offer already over is not sent: PermanentError naming it. What Google
+    answers to one is not documented (unconfirmed: refused with INVALID_ARGUMENT, or
+    accepted and shown nowhere, as third-party guides say these posts show until their
+    end); we never send it rather than let the library believe it was announced. A
+    naive end counts as UTC."""
+    event = request.event
+    if event is None:
+        return
+    end = event.end if event.end.tzinfo else event.end.replace(tzinfo=UTC)
+    if end > (now or datetime.now(UTC)):
+        return
+    kind = "L'offre" if request.offer is not None else "L'événement"
+    ended = "terminée" if request.offer is not None else "terminé"
+    raise PermanentError(
+        f"Google : {kind} « {event.title} » est {ended} (fin le "
+        f"{event.end.strftime('%d/%m/%Y à %H:%M')}) : rien n'a été envoyé à Google. Changez "
+        "sa fin, puis relancez la publication.",
+        code="EVENT_ENDED",
+    )
+
+
 def local_post(request: PublishRequest) -> dict[str, Any]:
     """The LocalPost for a request: STANDARD, EVENT when it carries an event, OFFER when
     it also carries an offer. The link becomes the call-to-action button (LEARN_MORE
@@ -167,6 +189,7 @@ class GoogleBusinessClient(NetworkClient):
 
     # --- publishing ----------------------------------------------------------------------
     def publish(self, account: Account, request: PublishRequest) -> RemotePost:
+        refuse_ended(request)
         response = self._call(
             account,
             "POST",

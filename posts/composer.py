@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +38,7 @@ from networks import text as textlib
 from networks.google_business import GbpEvent, GbpOffer
 from posts.charter import Charter, charter_problems
 from posts.hooks import target_accounts
-from posts.models import ImageFit, Media, Post
+from posts.models import EDITABLE_STATES, ImageFit, Media, Post
 from posts.published_links import link_shape, published_links
 from posts.selectors import media_usable_in, network_for
 from posts.services.posts import Target
@@ -495,7 +496,9 @@ def event_and_offer(form) -> tuple[GbpEvent | None, GbpOffer | None]:
     start, end = values["event_starts_at"], values["event_ends_at"]
     if not (values["is_offer"] or title or start or end):
         return None, None
-    event = GbpEvent(title=title, start=start, end=end)
+    event = GbpEvent(
+        title=title, start=start, end=end, scheduled_at=_scheduled_at(form), now=timezone.now()
+    )
     if not values["is_offer"]:
         return event, None
     return event, GbpOffer(
@@ -505,11 +508,28 @@ def event_and_offer(form) -> tuple[GbpEvent | None, GbpOffer | None]:
     )
 
 
+def _scheduled_at(form):
+    """When the form's post is to go out (None: as soon as approved, or not readable)."""
+    try:
+        if form.fields["publish_when_approved"].clean(form["publish_when_approved"].value()):
+            return None
+        return form.fields["scheduled_at"].clean(form["scheduled_at"].value())
+    except ValidationError:
+        return None
+
+
 def post_event_and_offer(post: Post) -> tuple[GbpEvent | None, GbpOffer | None]:
-    """The event and offer a saved post holds (see `event_and_offer`)."""
+    """The event and offer a saved post holds (see `event_and_offer`); its end is checked
+    against time only while the post may still go out (editable states)."""
     if not (post.is_offer or post.event_title or post.event_starts_at or post.event_ends_at):
         return None, None
-    event = GbpEvent(title=post.event_title, start=post.event_starts_at, end=post.event_ends_at)
+    event = GbpEvent(
+        title=post.event_title,
+        start=post.event_starts_at,
+        end=post.event_ends_at,
+        scheduled_at=None if post.publish_when_approved else post.scheduled_at,
+        now=timezone.now() if post.state in EDITABLE_STATES else None,
+    )
     if not post.is_offer:
         return event, None
     offer = GbpOffer(

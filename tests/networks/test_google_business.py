@@ -88,11 +88,38 @@ def test_call_to_action_buttons():
     ]
 
 
+def test_an_event_or_offer_over_when_the_post_goes_out_is_refused():
+    start, end = datetime(2026, 11, 14, 18, 0), datetime(2026, 11, 14, 23, 30)
+    before, after = datetime(2026, 11, 10, 9), datetime(2026, 11, 15, 9)
+
+    assert GBP.check_event(GbpEvent("Nuit", start, end, now=before, scheduled_at=before)) == []
+    assert GBP.check_event(GbpEvent("Nuit", start, end, now=before)) == []  # when approved
+    assert codes(GBP.check_event(GbpEvent("Nuit", start, end, now=after))) == [
+        ("event_ended", "error")
+    ]
+    assert codes(GBP.check_event(GbpEvent("Nuit", start, end, now=before, scheduled_at=after))) == [
+        ("event_ends_before_publication", "error")
+    ]
+    (ended,) = GBP.check_offer(GbpEvent("Carte", start, end, now=after), GbpOffer())
+    assert ended.code == "offer_ended" and ended.field == "event"
+    assert "l'offre est déjà terminée" in str(ended.message)
+    (late,) = GBP.check_offer(
+        GbpEvent("Carte", start, end, now=before, scheduled_at=end), GbpOffer()
+    )
+    assert "l'offre se termine avant la date de publication prévue" in str(late.message)
+
+
 def test_event_and_button_messages_are_translated():
     from django.utils import translation
 
+    start, end = datetime(2026, 11, 14, 18, 0), datetime(2026, 11, 14, 23, 30)
+    later = datetime(2026, 11, 15, 9)
     problems = [
         *GBP.check_event(GbpEvent("", None, None)),
+        *GBP.check_event(GbpEvent("Nuit", start, end, now=later)),
+        *GBP.check_event(GbpEvent("Nuit", start, end, now=start, scheduled_at=later)),
+        *GBP.check_offer(GbpEvent("Nuit", start, end, now=later), GbpOffer()),
+        *GBP.check_offer(GbpEvent("Nuit", start, end, now=start, scheduled_at=later), GbpOffer()),
         *GBP.check_call_to_action("VISIT", None),
         *GBP.check_call_to_action("BOOK", None),
         *GBP.check(VariantInput(text="Tél. 03 20 12 34 56")),

@@ -25,6 +25,7 @@ from networks.google_business_client import GoogleBusinessClient
 
 client = GoogleBusinessClient()
 client.poll_delays = (0.01, 0.01, 0.01)
+YEAR = datetime.now(UTC).year + 1  # events and offers still to come
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_an_event_post_with_its_start_and_end_and_another_button(google, locatio
         text="Jeux de société pour tous, entrée libre.",
         link="https://bm.example.fr/jeux",
         call_to_action="SIGN_UP",
-        event=Event("Nuit du jeu", datetime(2026, 11, 14, 18, 0), datetime(2026, 11, 14, 23, 30)),
+        event=Event("Nuit du jeu", datetime(YEAR, 11, 14, 18, 0), datetime(YEAR, 11, 14, 23, 30)),
     )
 
     client.publish(location, request)
@@ -99,7 +100,7 @@ def test_an_event_post_with_its_start_and_end_and_another_button(google, locatio
     assert sent["topicType"] == "EVENT"
     assert sent["event"]["title"] == "Nuit du jeu"
     schedule = sent["event"]["schedule"]
-    assert schedule["startDate"] == {"year": 2026, "month": 11, "day": 14}
+    assert schedule["startDate"] == {"year": YEAR, "month": 11, "day": 14}
     assert (schedule["startTime"]["hours"], schedule["startTime"]["minutes"]) == (18, 0)
     assert (schedule["endTime"]["hours"], schedule["endTime"]["minutes"]) == (23, 30)
     assert sent["callToAction"]["actionType"] == "SIGN_UP"
@@ -111,7 +112,7 @@ def test_an_offer_post_with_its_code_page_and_terms_and_no_button(google, locati
         text="La carte est gratuite pour les moins de 26 ans tout le mois.",
         link="https://bm.example.fr/carte",
         call_to_action="SIGN_UP",  # Google ignores a button on an offer: not sent
-        event=Event("Carte gratuite", datetime(2026, 12, 1, 9, 0), datetime(2026, 12, 31, 19)),
+        event=Event("Carte gratuite", datetime(YEAR, 12, 1, 9, 0), datetime(YEAR, 12, 31, 19)),
         offer=Offer(coupon_code=" NOEL26 ", terms="Sur présentation d'un justificatif."),
     )
 
@@ -121,7 +122,7 @@ def test_an_offer_post_with_its_code_page_and_terms_and_no_button(google, locati
     assert post.remote_id == sent["name"]
     assert sent["topicType"] == "OFFER"
     assert sent["event"]["title"] == "Carte gratuite"
-    assert sent["event"]["schedule"]["endDate"] == {"year": 2026, "month": 12, "day": 31}
+    assert sent["event"]["schedule"]["endDate"] == {"year": YEAR, "month": 12, "day": 31}
     # Without a page of its own, the offer is redeemed online at the post's link.
     assert sent["offer"] == {
         "couponCode": "NOEL26",
@@ -132,6 +133,28 @@ def test_an_offer_post_with_its_code_page_and_terms_and_no_button(google, locati
     # find() recognises it (kind and title) after an uncertain failure.
     found = client.find(location, request, since=datetime.now(UTC) - timedelta(minutes=1))
     assert found is not None and found.remote_id == post.remote_id
+
+
+@pytest.mark.parametrize("offer", [None, Offer(coupon_code="NOEL26")])
+def test_an_event_or_offer_already_over_is_not_sent(google, location, offer):
+    """What Google answers to one is not documented: never sent, a clear refusal."""
+    evening = datetime(2026, 11, 14, 23, 30, tzinfo=UTC)
+    request = PublishRequest(
+        key="k",
+        text="Nuit du jeu",
+        event=Event("Nuit du jeu", evening - timedelta(hours=5), evening),
+        offer=offer,
+    )
+
+    with pytest.raises(PermanentError) as caught:
+        client.publish(location, request)
+
+    message = caught.value.message
+    assert "« Nuit du jeu »" in message and "14/11/2026 à 23:30" in message
+    assert ("L'offre" if offer else "L'événement") in message
+    assert "rien n'a été envoyé" in message
+    assert google.gbp_posts() == [] and caught.value.code == "EVENT_ENDED"
+    gbc.refuse_ended(request, now=evening - timedelta(seconds=1))  # not yet over
 
 
 @pytest.mark.parametrize(
@@ -146,7 +169,7 @@ def test_an_offer_google_refuses_is_permanent_with_the_field(google, location, o
     request = PublishRequest(
         key="k",
         text="Carte gratuite",
-        event=Event("Carte gratuite", datetime(2026, 12, 1, 9), datetime(2026, 12, 31, 19)),
+        event=Event("Carte gratuite", datetime(YEAR, 12, 1, 9), datetime(YEAR, 12, 31, 19)),
         offer=offer,
     )
 

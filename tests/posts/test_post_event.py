@@ -117,13 +117,14 @@ def test_the_post_page_shows_the_event_in_the_library_time_and_the_button(client
 
 
 # --- offers -------------------------------------------------------------------------------
+YEAR = dt.date.today().year + 1  # an offer still to come
 OFFER = {
     "title": "Carte gratuite",
     "body": "La carte est gratuite pour les moins de 26 ans en décembre.",
     "link": "https://bm.example.fr/carte",
     "event_title": "Carte gratuite",
-    "event_starts_at": "2026-12-01T09:00",
-    "event_ends_at": "2026-12-31T19:00",
+    "event_starts_at": f"{YEAR}-12-01T09:00",
+    "event_ends_at": f"{YEAR}-12-31T19:00",
     "is_offer": "on",
     "offer_coupon_code": " NOEL26 ",
     "offer_redeem_url": "https://bm.example.fr/inscription",
@@ -179,6 +180,30 @@ def test_the_composer_checks_an_offer_live_against_googles_rules(client, network
     assert "le code promo dépasse 58 caractères (59)" in wrong
     assert "fin de validité" in wrong
     assert "une offre n&#x27;a pas de bouton" in wrong or "une offre n'a pas de bouton" in wrong
+
+
+def test_the_composer_refuses_an_offer_over_before_it_goes_out(client, network):
+    client.force_login(member(network.a))
+    data = {**OFFER, "targets": ["network:google_business"]}
+    over = {"event_starts_at": "2026-11-01T09:00", "event_ends_at": "2026-11-30T19:00"}
+
+    ended = client.post(reverse("posts:composer_check"), {**data, **over}).content.decode()
+    late = client.post(
+        reverse("posts:composer_check"), {**data, "scheduled_at": f"{YEAR + 1}-01-05T10:00"}
+    ).content.decode()
+    fine = client.post(
+        reverse("posts:composer_check"), {**data, "scheduled_at": f"{YEAR}-12-05T10:00"}
+    ).content.decode()
+
+    assert "l&#x27;offre est déjà terminée" in ended or "l'offre est déjà terminée" in ended
+    assert "se termine avant la date de publication prévue" in late
+    assert "terminée" not in fine and "avant la date de publication" not in fine
+    # Nothing is lost: the draft saves as typed, the checks panel says what to fix.
+    response = client.post(reverse("posts:new"), {**data, **over})
+    assert response.status_code == 302
+    post = Post.objects.get()
+    page = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
+    assert "déjà terminée" in page
 
 
 def test_changing_the_offer_changes_the_approved_content():

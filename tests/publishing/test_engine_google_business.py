@@ -16,6 +16,7 @@ from publishing.services import dispatch_due, publication_publish
 from tests.factories import MediaFactory
 
 S = PublicationState
+YEAR = timezone.now().year + 1  # events and offers still to come
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -68,8 +69,8 @@ def test_an_event_post_with_a_photo_and_a_button(approve, cast, fake_google_busi
         link="https://bm.example.fr/nuit-du-jeu",
         media=[_photo(cast)],
         event_title="Nuit du jeu",
-        event_starts_at=dt.datetime(2026, 11, 14, 18, 0, tzinfo=paris),
-        event_ends_at=dt.datetime(2026, 11, 14, 23, 30, tzinfo=paris),
+        event_starts_at=dt.datetime(YEAR, 11, 14, 18, 0, tzinfo=paris),
+        event_ends_at=dt.datetime(YEAR, 11, 14, 23, 30, tzinfo=paris),
         call_to_action=CallToAction.SIGN_UP,
     )
 
@@ -104,8 +105,8 @@ def test_an_offer_post_goes_out_as_an_offer_redeemed_at_the_posts_link(
         body="La carte est gratuite pour les moins de 26 ans en décembre.",
         link="https://bm.example.fr/carte",
         event_title="Carte gratuite",
-        event_starts_at=dt.datetime(2026, 12, 1, 9, 0, tzinfo=paris),
-        event_ends_at=dt.datetime(2026, 12, 31, 19, 0, tzinfo=paris),
+        event_starts_at=dt.datetime(YEAR, 12, 1, 9, 0, tzinfo=paris),
+        event_ends_at=dt.datetime(YEAR, 12, 31, 19, 0, tzinfo=paris),
         is_offer=True,
         offer_coupon_code="NOEL26",
         offer_terms="Sur présentation d'un justificatif.",
@@ -125,6 +126,28 @@ def test_an_offer_post_goes_out_as_an_offer_redeemed_at_the_posts_link(
     redeem = sent["offer"]["redeemOnlineUrl"]
     assert redeem.startswith("https://bm.example.fr/carte") or "/l/" in redeem
     assert "callToAction" not in sent
+
+
+def test_an_event_over_by_publication_time_fails_clearly_and_nothing_is_sent(
+    approve, cast, fake_google_business
+):
+    account = location_account_on(fake_google_business, cast.net.a)
+    ended = timezone.now() - dt.timedelta(hours=1)
+    post = approve(
+        [account],
+        body="Nuit du jeu : merci à tous !",
+        event_title="Nuit du jeu",
+        event_starts_at=ended - dt.timedelta(hours=5),
+        event_ends_at=ended,
+    )
+
+    outcomes = _run(now=post.scheduled_at)
+
+    assert set(outcomes.values()) == {S.FAILED}
+    publication = Publication.objects.get()
+    assert "« Nuit du jeu » est terminé" in publication.error_message
+    assert "rien n'a été envoyé à Google" in publication.error_message
+    assert fake_google_business.gbp_posts() == []
 
 
 def test_the_same_task_twice_posts_once(approve, cast, fake_google_business):
