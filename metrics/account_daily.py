@@ -78,21 +78,20 @@ def account_daily_refresh_all(
             logger.info("daily metrics of account %s: rate limited (%s)", account.pk, exc)
             outcomes["rate_limited"] = 1
             rest = [a.pk for a in accounts[index:]]
-            if _resume_later(rest, reset_at=exc.reset_at, now=now, resumption=resumption):
+            if _resume_later(rest, reset_at=exc.reset_at, resumption=resumption):
                 outcomes["resumed"] = len(rest)
             break
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 
 
-def _resume_later(
-    account_ids: list[int], *, reset_at: dt.datetime | None, now: dt.datetime, resumption: int
-) -> bool:
+def _resume_later(account_ids: list[int], *, reset_at: dt.datetime | None, resumption: int) -> bool:
     """Schedule a run of `account_ids` after the quota's reset; False when it is too far
     or this run has resumed too often (the next day's run takes them first)."""
     from metrics.tasks import refresh_account_daily
 
-    wait = (reset_at - now).total_seconds() if reset_at else DEFAULT_WAIT
+    # The reset is the network's clock time (a run's `now` may be a simulated one).
+    wait = (reset_at - timezone.now()).total_seconds() if reset_at else DEFAULT_WAIT
     wait = max(1, int(wait) + 1)
     # Never a far-future countdown: Redis redelivers it after the visibility timeout.
     if wait > settings.METRICS_ACCOUNT_DAILY_MAX_WAIT:
