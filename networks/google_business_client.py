@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import requests
+from django.utils.translation import gettext_noop as _
 
 from networks import oauth
 from networks.client import (
@@ -55,6 +56,7 @@ from networks.google_api import (
     to_int,
     token_credentials,
 )
+from networks.messages import Message
 
 __all__ = ["HOSTS", "SCOPES", "GoogleBusinessClient", "Location", "local_post"]
 
@@ -115,14 +117,19 @@ def refuse_ended(request: PublishRequest, now: datetime | None = None) -> None:
     end = event.end if event.end.tzinfo else event.end.replace(tzinfo=UTC)
     if end > (now or datetime.now(UTC)):
         return
-    kind = "L'offre" if request.offer is not None else "L'événement"
-    ended = "terminée" if request.offer is not None else "terminé"
-    raise PermanentError(
-        f"Google : {kind} « {event.title} » est {ended} (fin le "
-        f"{event.end.strftime('%d/%m/%Y à %H:%M')}) : rien n'a été envoyé à Google. Changez "
-        "sa fin, puis relancez la publication.",
-        code="EVENT_ENDED",
+    template = (
+        _(
+            "Google : l'offre « {title} » est terminée (fin le {end}) : rien n'a été envoyé "
+            "à Google. Changez sa fin de validité, puis relancez la publication."
+        )
+        if request.offer is not None
+        else _(
+            "Google : l'événement « {title} » est terminé (fin le {end}) : rien n'a été "
+            "envoyé à Google. Changez sa fin, puis relancez la publication."
+        )
     )
+    message = Message(template, title=event.title, end=event.end.strftime("%d/%m/%Y %H:%M"))
+    raise PermanentError(message, code="EVENT_ENDED")
 
 
 def local_post(request: PublishRequest) -> dict[str, Any]:

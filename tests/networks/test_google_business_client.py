@@ -7,6 +7,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import translation
 
 from networks import google_business_client as gbc
 from networks.client import (
@@ -150,10 +151,12 @@ def test_an_event_or_offer_already_over_is_not_sent(google, location, offer):
         client.publish(location, request)
 
     message = caught.value.message
-    assert "« Nuit du jeu »" in message and "14/11/2026 à 23:30" in message
-    assert ("L'offre" if offer else "L'événement") in message
+    assert "« Nuit du jeu »" in message and "14/11/2026 23:30" in message
+    assert ("l'offre" if offer else "l'événement") in message
     assert "rien n'a été envoyé" in message
     assert google.gbp_posts() == [] and caught.value.code == "EVENT_ENDED"
+    with translation.override("en"):
+        assert "is over (ended 14/11/2026 23:30)" in message.translated()
     gbc.refuse_ended(request, now=evening - timedelta(seconds=1))  # not yet over
 
 

@@ -147,6 +147,7 @@ def test_an_event_over_by_publication_time_fails_clearly_and_nothing_is_sent(
     publication = Publication.objects.get()
     assert "« Nuit du jeu » est terminé" in publication.error_message
     assert "rien n'a été envoyé à Google" in publication.error_message
+    assert publication.error_data["params"]["title"] == "Nuit du jeu"  # shown translated
     assert fake_google_business.gbp_posts() == []
 
 
