@@ -1,8 +1,11 @@
 """Demo data of the calendar: a full current month and next month of posts,
 editorial lines, posting slots, caps, notable dates and mix targets.
 
-Idempotent: everything is found by a natural key before being created, so
-`seed_demo` run twice leaves one copy, and anything people changed stays.
+The posts, slots and cap go to the branches' demo accounts (the Sandbox and the
+Website feed, made by publishing/demo.py and metrics/demo.py), so they are seeded
+late (`seed_late`, once every app has seeded). Idempotent: everything is found by a
+natural key before being created, so `seed_demo` run twice leaves one copy, and
+anything people changed stays.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime as dt
 from django.utils import timezone
 
 from editorial_calendar.models import DailyCap, MixTarget, NotableDate, NotableKind, PostingSlot
+from editorial_calendar.selectors import accounts_of
 from editorial_calendar.timeutil import at_local, next_month
 from posts.models import EditorialLine, Post
 from posts.services import Target, post_create
@@ -24,17 +28,16 @@ LINES = [
     ("Chatons", "#7b3fa0", 10),
 ]
 
-# (network, weekday, "HH:MM"): Tuesday and Thursday 10:00, Saturday 11:30, and more.
-SLOTS = [
-    ("mastodon", 1, "10:00"),
-    ("mastodon", 3, "10:00"),
-    ("mastodon", 5, "11:30"),
-    ("bluesky", 1, "10:00"),
-    ("bluesky", 3, "10:00"),
-    ("bluesky", 5, "11:30"),
-    ("facebook", 2, "18:00"),
-    ("facebook", 5, "11:30"),
-]
+# network of an account -> its weekly slots (weekday, "HH:MM"): the Sandbox on Tuesday
+# and Thursday 10:00 and Saturday 11:30, the website's feed on Wednesday evening and
+# Saturday morning.
+SLOTS = {
+    "sandbox": [(1, "10:00"), (3, "10:00"), (5, "11:30")],
+    "website": [(2, "18:00"), (5, "11:30")],
+}
+# A branch without any account plans on the Sandbox network (the composer allows it).
+NO_ACCOUNT = "sandbox"
+CAP = 2  # on the first branch's Sandbox, exceeded on one busy Saturday a month
 
 # title, kind, (month, day) start, (month, day) end, yearly
 NATIONAL_DATES = [
@@ -80,12 +83,21 @@ def seed(ctx) -> None:
     lines = _lines(network)
     _mix_targets(network, lines)
     _notable_dates(network, branches)
-    for branch in branches:
-        _slots(branch)
-    DailyCap.objects.get_or_create(
-        library=branches[0], network="facebook", account=None, defaults={"limit": 2}
-    )
-    _posts(ctx, branches, lines)
+
+
+def seed_late(ctx) -> None:
+    """What needs the branches' accounts: slots, a cap and two months of posts."""
+    lines = _lines(ctx.network)
+    accounts = {branch.pk: list(accounts_of(branch).order_by("network")) for branch in ctx.branches}
+    for branch in ctx.branches:
+        _slots(branch, accounts[branch.pk])
+    first = ctx.branches[0]
+    sandbox = next((a for a in accounts[first.pk] if a.network == "sandbox"), None)
+    if sandbox is not None:
+        DailyCap.objects.get_or_create(
+            library=first, network="sandbox", account=sandbox, defaults={"limit": CAP}
+        )
+    _posts(ctx, accounts, lines)
 
 
 def _lines(network) -> dict[str, EditorialLine]:
@@ -151,20 +163,22 @@ def _notable_dates(network, branches) -> None:
     )
 
 
-def _slots(library) -> None:
-    for network, weekday, time in SLOTS:
-        PostingSlot.objects.get_or_create(
-            library=library,
-            network=network,
-            account=None,
-            weekday=weekday,
-            time=dt.time.fromisoformat(time),
-        )
+def _slots(library, accounts) -> None:
+    channels = [(a.network, a) for a in accounts if a.network in SLOTS] or [(NO_ACCOUNT, None)]
+    for network, account in channels:
+        for weekday, time in SLOTS[network]:
+            PostingSlot.objects.get_or_create(
+                library=library,
+                network=network,
+                account=account,
+                weekday=weekday,
+                time=dt.time.fromisoformat(time),
+            )
 
 
-def _posts(ctx, branches, lines) -> None:
+def _posts(ctx, accounts, lines) -> None:
     """Two months of posts on the branches' slots, from the first of this month."""
-    users = ctx.users
+    branches, users = ctx.branches, ctx.users
     # The Jules-Verne team writes its own posts; the network's people write for du Parc.
     authors = {
         branches[0].pk: [users["agent"], users["responsable"]],
@@ -180,28 +194,53 @@ def _posts(ctx, branches, lines) -> None:
     day, index = first, 0
     while day <= last:
         for branch_index, branch in enumerate(branches):
-            for network, weekday, time in SLOTS:
-                if weekday != day.weekday() or network == "bluesky":
-                    continue
-                if (day.day + branch_index) % 3 == 0:
-                    continue  # leave room (and a few gaps) in the plan
-                line_name = cycle[index % len(cycle)]
-                index += 1
-                titles = TITLES[line_name]
-                title = f"{titles[counters[line_name] % len(titles)]} — {day:%d/%m}"
-                counters[line_name] += 1
-                targets = [Target(network=network)]
-                if network == "mastodon":
-                    targets.append(Target(network="bluesky"))
-                _post(
-                    branch,
-                    authors[branch.pk][index % 2],
-                    title,
-                    lines[line_name],
-                    at_local(day, dt.time.fromisoformat(time), branch.tzinfo),
-                    targets,
-                )
+            channels = [(a.network, a) for a in accounts[branch.pk] if a.network in SLOTS]
+            website = next((a for network, a in channels if network == "website"), None)
+            for network, account in channels or [(NO_ACCOUNT, None)]:
+                for weekday, time in SLOTS[network]:
+                    if weekday != day.weekday() or (day.day + branch_index) % 3 == 0:
+                        continue  # leave room (and a few gaps) in the plan
+                    line_name = cycle[index % len(cycle)]
+                    index += 1
+                    titles = TITLES[line_name]
+                    title = f"{titles[counters[line_name] % len(titles)]} — {day:%d/%m}"
+                    counters[line_name] += 1
+                    targets = [Target(network=network, account_id=account and account.pk)]
+                    # Events are announced on the website's feed too.
+                    if line_name == "Événements" and website and account != website:
+                        targets.append(Target(network="website", account_id=website.pk))
+                    _post(
+                        branch,
+                        authors[branch.pk][index % 2],
+                        title,
+                        lines[line_name],
+                        at_local(day, dt.time.fromisoformat(time), branch.tzinfo),
+                        targets,
+                    )
         day += dt.timedelta(days=1)
+    _busy_saturday(ctx, accounts, lines, first)
+
+
+def _busy_saturday(ctx, accounts, lines, first: dt.date) -> None:
+    """The first branch's party: three more posts on one Saturday, over its Sandbox cap."""
+    branch = ctx.branches[0]
+    sandbox = next((a for a in accounts[branch.pk] if a.network == "sandbox"), None)
+    if sandbox is None:
+        return
+    saturday = first + dt.timedelta(days=14 + (5 - (first + dt.timedelta(days=14)).weekday()) % 7)
+    for time, title in (
+        ("14:00", "Fête de la médiathèque : le programme de l'après-midi"),
+        ("15:30", "Fête de la médiathèque : la dictée géante commence"),
+        ("17:00", "Fête de la médiathèque : merci d'être venus !"),
+    ):
+        _post(
+            branch,
+            ctx.users["agent"],
+            f"{title} — {saturday:%d/%m}",
+            lines["Événements"],
+            at_local(saturday, dt.time.fromisoformat(time), branch.tzinfo),
+            [Target(network="sandbox", account_id=sandbox.pk)],
+        )
 
 
 def _post(library, author, title, line, when, targets) -> None:

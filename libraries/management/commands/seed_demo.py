@@ -1,7 +1,9 @@
 """Load the demo data, idempotently: `python manage.py seed_demo`.
 
 Each app may provide `<app>/demo.py` with `seed(ctx)`; they run in the order of
-INSTALLED_APPS, which follows the dependency order of the apps.
+INSTALLED_APPS, which follows the dependency order of the apps. A module may also
+provide `seed_late(ctx)`, run once every app has seeded, for demo data that uses what
+apps after it make (the calendar's posts go to the accounts publishing makes).
 """
 
 import importlib
@@ -19,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             ctx = libraries_demo.seed()
+            modules = []
             for app in settings.INSTALLED_APPS:
                 label = app.split(".")[0]
                 if label == "libraries":
@@ -30,5 +33,9 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(ctx)
+                modules.append(module)
                 self.stdout.write(f"  demo data: {label}")
+            for module in modules:
+                if hasattr(module, "seed_late"):
+                    module.seed_late(ctx)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
