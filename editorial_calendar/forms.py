@@ -31,10 +31,11 @@ class FilterForm(forms.Form):
         super().__init__(data)
         everything = [("", _("Toutes"))]
         self.fields["branch"].choices = everything + [(b.pk, b.name) for b in branches]
+        shown = {b.pk for b in branches}
         self.fields["channel"].choices = (
             [("", _("Tous"))]
             + [(f"network:{slug}", name) for slug, name in NETWORK_CHOICES]
-            + [(f"account:{a.pk}", f"{a.display_name} ({a.network})") for a in accounts]
+            + [(f"account:{a.pk}", _account_label(a, shown)) for a in accounts]
         )
         self.fields["line"].choices = everything + [(line.pk, line.name) for line in lines]
         self.fields["state"].choices = [
@@ -46,6 +47,14 @@ class FilterForm(forms.Form):
         ]
         if len(branches) < 2:
             del self.fields["branch"]
+
+
+def _account_label(account, shown: set[int]) -> str:
+    """ "Compte (mastodon)", and the library's name when it is a parent library's account
+    (the calendar's branches post there too)."""
+    if account.library_id in shown:
+        return f"{account.display_name} ({account.network})"
+    return f"{account.display_name} ({account.network}, {account.library.name})"
 
 
 class MoveForm(forms.Form):

@@ -360,7 +360,9 @@ def _names(found: list[tuple], targets) -> dict[str, dict]:
 
 
 def filter_choices(scope: CalendarScope) -> dict:
-    """What the filters offer: the scope's branches, accounts, lines and people."""
+    """What the filters offer: the scope's branches, lines and people, and the accounts
+    its posts can go to: the scope's own and its parent libraries' (as the composer
+    offers them, posts.composer.accounts_for)."""
     from accounts.models import User
     from libraries.selectors import access_tree
 
@@ -371,7 +373,8 @@ def filter_choices(scope: CalendarScope) -> dict:
         ),
         "accounts": list(
             social_accounts()
-            .filter(library_id__in=scope.library_ids)
+            .filter(library_id__in=ids)
+            .select_related("library")
             .order_by("network", "display_name")
         ),
         "lines": list(lines_of_scope(scope).order_by("position", "name")),

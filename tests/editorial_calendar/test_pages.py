@@ -10,7 +10,7 @@ from django.urls import reverse
 from editorial_calendar.models import DailyCap, MixTarget, NotableDate, PostingSlot
 from libraries.models import Role
 from publishing.models import Publication
-from tests.editorial_calendar.conftest import paris
+from tests.editorial_calendar.conftest import calendar_events, paris
 from tests.factories import (
     EditorialLineFactory,
     NotableDateFactory,
@@ -63,6 +63,34 @@ def test_a_bad_filter_in_the_page_url_is_reported_not_a_crash(client, network):
 
     assert response.status_code == 200
     assert response.context["filter_error"]
+
+
+def test_the_account_filter_lists_the_accounts_the_branchs_posts_can_go_to(client, network):
+    # given a branch posting to its own account and to its network's account
+    agent = member(network.a)
+    own = SocialAccountFactory(library=network.a, network="sandbox", display_name="Bac A")
+    shared = SocialAccountFactory(library=network.head, network="mastodon", display_name="Réseau")
+    SocialAccountFactory(library=network.b, network="mastodon", display_name="Masto B")
+    on_shared = PostFactory(library=network.a, author=agent, scheduled_at=paris(2026, 3, 10, 9))
+    PostTargetFactory(post=on_shared, network="mastodon", account=shared)
+    on_own = PostFactory(library=network.a, author=agent, scheduled_at=paris(2026, 3, 11, 9))
+    PostTargetFactory(post=on_own, network="sandbox", account=own)
+    client.force_login(agent)
+
+    # when
+    response = client.get(reverse("editorial_calendar:month"), {"date": "2026-03-01"})
+    filtered = client.get(
+        reverse("editorial_calendar:events"),
+        {"start": "2026-03-01", "end": "2026-04-01", "channel": f"account:{shared.pk}"},
+    )
+
+    # then the network's account is offered, named with its library; B's is not
+    choices = dict(response.context["form"].fields["channel"].choices)
+    assert choices[f"account:{own.pk}"] == "Bac A (sandbox)"
+    assert choices[f"account:{shared.pk}"] == "Réseau (mastodon, Réseau Test)"
+    assert "Masto B (mastodon)" not in choices.values()
+    shown = [e for e in calendar_events(filtered) if e["extendedProps"]["kind"] == "post"]
+    assert [e["extendedProps"]["postId"] for e in shown] == [on_shared.pk]
 
 
 def test_csv_export_of_the_visible_range(client, network):
