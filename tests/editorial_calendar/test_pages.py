@@ -149,8 +149,17 @@ def test_csv_export_rejects_a_bad_range(client, network):
 
 def test_print_view_of_a_month(client, network):
     agent = member(network.a)
-    PostFactory(
+    post = PostFactory(
         library=network.a, author=agent, title="Heure du conte", scheduled_at=paris(2026, 3, 10, 10)
+    )
+    sandbox = SocialAccountFactory(library=network.a, network="sandbox", display_name="Bac A")
+    PostTargetFactory(post=post, network="sandbox", account=sandbox)
+    Publication.objects.create(
+        post=post,
+        account=sandbox,
+        network="sandbox",
+        state="published",
+        scheduled_at=post.scheduled_at,
     )
     NotableDateFactory(
         library=network.a,
@@ -165,6 +174,7 @@ def test_print_view_of_a_month(client, network):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Heure du conte" in page and "10:00" in page
+    assert "Bac A (Publiée)" in page
     assert page.count("Printemps des poètes") == 3  # one per day
     assert len(response.context["weeks"]) == 6  # 23 February to 5 April
     assert client.get(reverse("editorial_calendar:print"), {"month": "2026-00"}).status_code == 400
