@@ -20,16 +20,16 @@ X_USER = "1500000000000000001"
 
 @pytest.fixture(autouse=True)
 def _apps(monkeypatch, settings, fake_linkedin, fake_x):
-    monkeypatch.setattr(linkedin, "POLL_DELAYS", (0.01,) * 3)
+    monkeypatch.setattr(linkedin.posts, "POLL_DELAYS", (0.01,) * 3)
     settings.LINKEDIN_CLIENT_ID = fake_linkedin.config.client_id
     settings.LINKEDIN_CLIENT_SECRET = fake_linkedin.config.client_secret
     settings.X_CLIENT_ID = fake_x.config.client_id
     settings.X_CLIENT_SECRET = fake_x.config.client_secret
-    xmodule._list_budgets.clear()
-    linkedin._list_budgets.clear()
+    xmodule.stats._list_budgets.clear()
+    linkedin.stats._list_budgets.clear()
     yield
-    xmodule._list_budgets.clear()
-    linkedin._list_budgets.clear()
+    xmodule.stats._list_budgets.clear()
+    linkedin.stats._list_budgets.clear()
 
 
 @pytest.fixture

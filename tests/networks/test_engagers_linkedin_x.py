@@ -17,11 +17,11 @@ X_USER = "1500000000000000001"
 
 @pytest.fixture(autouse=True)
 def _fresh_budgets():
-    xmodule._list_budgets.clear()
-    linkedin._list_budgets.clear()
+    xmodule.stats._list_budgets.clear()
+    linkedin.stats._list_budgets.clear()
     yield
-    xmodule._list_budgets.clear()
-    linkedin._list_budgets.clear()
+    xmodule.stats._list_budgets.clear()
+    linkedin.stats._list_budgets.clear()
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def page(fake_linkedin, settings):
 
 # --- X -----------------------------------------------------------------------------------
 def test_x_likers_and_reposters_newest_first_by_user_id(fake_x, x_account, monkeypatch):
-    monkeypatch.setattr(xmodule, "ENGAGERS_PAGE", 2)
+    monkeypatch.setattr(xmodule.stats, "ENGAGERS_PAGE", 2)
     post = XClient().publish(x_account, PublishRequest(key="k", text="Heure du conte"))
     for name in ("lea", "marc", "nina"):
         fake_x.like(post.remote_id, name)
@@ -119,7 +119,7 @@ def test_x_without_like_read_is_a_refusal_not_a_reconnect(fake_x, x_account):
 
 # --- LinkedIn ----------------------------------------------------------------------------
 def test_linkedin_reactors_newest_first_as_urns(fake_linkedin, page, monkeypatch):
-    monkeypatch.setattr(linkedin, "REACTIONS_PAGE", 2)
+    monkeypatch.setattr(linkedin.stats, "REACTIONS_PAGE", 2)
     post = LinkedInClient().publish(page, PublishRequest(key="k", text="Expo"))
     for n, kind in enumerate(("LIKE", "PRAISE", "EMPATHY")):
         fake_linkedin.add_reaction(post.remote_id, f"urn:li:person:p{n}", kind)

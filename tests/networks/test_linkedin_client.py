@@ -27,7 +27,7 @@ POSTS = "/rest/posts"
 
 @pytest.fixture(autouse=True)
 def _quick_polls(monkeypatch):
-    monkeypatch.setattr(linkedin, "POLL_DELAYS", (0.01, 0.01, 0.01))
+    monkeypatch.setattr(linkedin.posts, "POLL_DELAYS", (0.01, 0.01, 0.01))
 
 
 @pytest.fixture

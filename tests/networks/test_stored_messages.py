@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "networks/http.py",
     "networks/oauth.py",
-    "networks/linkedin.py",
-    "networks/x.py",
+    "networks/linkedin/api.py",
+    "networks/linkedin/posts.py",
+    "networks/x/api.py",
+    "networks/x/posts.py",
     "networks/mastodon.py",
     "networks/bluesky.py",
     "publishing/services/publish.py",

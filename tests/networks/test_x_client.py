@@ -29,7 +29,7 @@ USER_ID = "1500000000000000001"
 
 @pytest.fixture(autouse=True)
 def _quick_processing(monkeypatch):
-    monkeypatch.setattr(xmodule, "PROCESSING_PACE", 0.01)
+    monkeypatch.setattr(xmodule.posts, "PROCESSING_PACE", 0.01)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ X_USER = "1500000000000000001"
 
 @pytest.fixture(autouse=True)
 def _apps(monkeypatch, settings, fake_linkedin, fake_x):
-    monkeypatch.setattr(linkedin, "POLL_DELAYS", (0.01,) * 3)
+    monkeypatch.setattr(linkedin.posts, "POLL_DELAYS", (0.01,) * 3)
     settings.LINKEDIN_CLIENT_ID = fake_linkedin.config.client_id
     settings.LINKEDIN_CLIENT_SECRET = fake_linkedin.config.client_secret
     settings.LINKEDIN_OAUTH_URL = fake_linkedin.url
