@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
@@ -278,10 +279,14 @@ class Publication(models.Model):
         """The last problem in the reader's language: the engine's own messages by their
         code (rows written before they were stored as codes held the French text: the
         code wins, so they read translated too), a network client's by its msgid and
-        parameters (`networks.messages`), else the network's words as they came."""
+        parameters (`networks.messages`), else the network's words as they came.
+        Rows written before `error_data` held the engine's plain messages in French,
+        which is their msgid: translated too (a network's words match no msgid)."""
         engine = ENGINE_ERRORS.get(self.error_kind)
         if engine is not None:
             return str(engine)
+        if not self.error_data and self.error_message:
+            return gettext(self.error_message)
         return messages_render(self.error_data, fallback=self.error_message)
 
 

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Library
+from networks.messages import render as messages_render
 from posts.models import EditorialLine, Post
 
 
@@ -151,6 +153,19 @@ class Action(models.TextChoices):
     CANCEL = "cancel", _("Annulée")
 
 
+# The actions whose comment is Annexe's (a publication's failure, a missed deadline…),
+# never a person's words.
+SYSTEM_COMMENT_ACTIONS = {
+    Action.FAILED,
+    Action.MISSED,
+    Action.RESET,
+    Action.REQUEUE,
+    Action.CANCEL,
+    Action.PUBLISHING,
+    Action.PUBLISHED,
+}
+
+
 class ReviewEvent(models.Model):
     """The append-only trail of a post: every transition and decision, with who,
     when, from, to, the comment and the content (fingerprint and snapshot) it
@@ -182,6 +197,10 @@ class ReviewEvent(models.Model):
     level_position = models.PositiveSmallIntegerField(null=True, blank=True)
     level_name = models.CharField(max_length=100, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
+    # When Annexe wrote the comment (a publication's failure, in a worker): its msgid and
+    # parameters (networks.messages), so that `comment_text` shows it in the reader's
+    # language; `comment` keeps the French text.
+    comment_data = models.JSONField(default=dict, blank=True)
     forced = models.BooleanField(default=False)
     fingerprint = models.CharField(max_length=64, blank=True)
     snapshot = models.JSONField(null=True, blank=True)
@@ -205,6 +224,17 @@ class ReviewEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The validation trail is append-only.")
+
+    @property
+    def comment_text(self) -> str:
+        """The comment in the reader's language when Annexe wrote it; people's comments
+        as they typed them. Annexe's comments stored before `comment_data` hold the
+        French text, which is the msgid of the plain ones: translated too."""
+        if self.comment_data:
+            return messages_render(self.comment_data, fallback=self.comment)
+        if self.comment and self.action in SYSTEM_COMMENT_ACTIONS:
+            return gettext(self.comment)
+        return self.comment
 
 
 class Absence(models.Model):

@@ -359,6 +359,6 @@ def journal_csv_rows(events, library):
             str(event.actor) if event.actor else "Annexe",
             str(event.on_behalf_of) if event.on_behalf_of else "",
             _("oui") if event.forced else "",
-            event.comment,
+            event.comment_text,
             event.fingerprint,
         ]

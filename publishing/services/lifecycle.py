@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from libraries.selectors import access_tree
+from networks.messages import Message
 from posts.models import Post, PostState
 from publishing.models import (
     AccountStatus,
@@ -164,8 +165,8 @@ def post_follow_publications(*, post_id: int, by=None) -> None:
         return
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post_id)
-        rows = list(publications.values_list("state", "error_message"))
-        states = {state for state, _message in rows}
+        rows = list(publications.values_list("state", "error_message", "error_data"))
+        states = {state for state, _message, _data in rows}
         if not states or post.state not in {
             PostState.APPROVED,
             PostState.PUBLISHING,
@@ -176,7 +177,9 @@ def post_follow_publications(*, post_id: int, by=None) -> None:
             if states == {S.PUBLISHED}:
                 post_mark_published(post=post, by=by)
             elif S.FAILED in states and not states & IN_PROGRESS:
-                message = next((m for state, m in rows if state == S.FAILED and m), "")
+                message = next(
+                    (_stored(m, data) for state, m, data in rows if state == S.FAILED and m), ""
+                )
                 if post.state != PostState.FAILED:
                     post_mark_failed(post=post, by=by, comment=message)
         except ValidationFlowError as exc:
@@ -210,3 +213,19 @@ def posts_needing_sync(*, now: dt.datetime, horizon: dt.datetime) -> list[int]:
         .distinct()[:200]
     )
     return sorted(set(orphans) | set(drifted))
+
+
+def _stored(text: str, data: dict | None) -> str:
+    """A publication's stored message as a Message again when it has its msgid, so that
+    the trail keeps it too and shows it in each reader's language."""
+    if not data or not data.get("msgid"):
+        return text
+    return _message_of(data)
+
+
+def _message_of(data: dict) -> Message:
+    params = {
+        name: _message_of(value) if isinstance(value, dict) and "msgid" in value else value
+        for name, value in (data.get("params") or {}).items()
+    }
+    return Message(data["msgid"], **params)

@@ -136,7 +136,11 @@ def _check_before_sending(publication: Publication) -> None:
     try:
         post_mark_publishing(post=post)
     except ContentNotApproved as exc:
-        raise _Stop(S.FAILED, "not_approved", str(exc)) from exc
+        raise _Stop(
+            S.FAILED,
+            "not_approved",
+            _stored("Le contenu de cette publication n'est pas celui qui a été validé."),
+        ) from exc
     except ValidationFlowError as exc:
         # Withdrawn, cancelled, reset meanwhile: it must not go out.
         if post.state not in {PostState.APPROVED, PostState.PUBLISHING, PostState.FAILED}:

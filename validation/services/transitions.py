@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from networks.messages import as_data
 from posts.content import fingerprint_of, post_snapshot
 from posts.models import Post, PostState
 from validation.errors import IllegalTransition, StaleAction
@@ -59,6 +60,8 @@ def record_event(
         level_position=level.position if level else None,
         level_name=level.name if level else "",
         comment=comment,
+        # A networks.messages.Message (Annexe's words, from a worker): shown translated.
+        comment_data=as_data(comment),
         forced=forced,
         fingerprint=fingerprint_of(snapshot) if snapshot is not None else "",
         snapshot=snapshot if with_snapshot else None,
