@@ -277,9 +277,10 @@ class GoogleBusiness(Network):
                     "error",
                     "event",
                     _(
-                        "{network} : le lien pour profiter de l'offre en ligne doit être une "
-                        "adresse web complète (https://…)."
+                        "{network} : le lien pour profiter de l'offre en ligne, « {url} », "
+                        "n'est pas une adresse web complète (https://…)."
                     ),
+                    url=url if len(url) <= 60 else url[:59] + "…",
                 )
             )
         if call_to_action:

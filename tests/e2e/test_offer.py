@@ -40,7 +40,8 @@ def test_an_offer_checked_live_fixed_saved_and_shown(page, login, network):
         "Google Business Profile : l'offre est déjà terminée (sa fin de validité est passée)"
     )
     expect(problems).to_contain_text(
-        "le lien pour profiter de l'offre en ligne doit être une adresse web complète"
+        "le lien pour profiter de l'offre en ligne, « inscription à l'accueil », n'est pas "
+        "une adresse web complète (https://…)."
     )
     # The checks come back as she types; nothing she typed is touched.
     expect(page.get_by_label("Lien pour profiter de l'offre en ligne")).to_have_value(
