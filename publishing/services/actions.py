@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from libraries.models import Role
 from libraries.selectors import access_for
 from networks import get_network
 from networks.client import NetworkError
+from networks.messages import Message
 from posts.models import Post, PostState
 from publishing.models import Publication, PublicationKind, PublicationState
 from publishing.services.pause import paused_library_ids
@@ -100,7 +102,11 @@ def post_delete_from_networks(*, post: Post, by: User) -> int:
             ).values_list("pk", flat=True)
         )
         if post.state in {PostState.PUBLISHED, PostState.FAILED, PostState.APPROVED}:
-            post_cancel(post=post, by=by, comment=_("Supprimée des réseaux depuis Annexe."))
+            post_cancel(
+                post=post,
+                by=by,
+                comment=Message(gettext_noop("Supprimée des réseaux depuis Annexe.")),
+            )
         for pk in published:
             transaction.on_commit(lambda pk=pk: delete_publication.delay(pk))
     return len(published)

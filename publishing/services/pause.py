@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from libraries.models import Library, Role
 from libraries.selectors import access_for, access_tree
+from networks.messages import Message
 from posts.models import Post, PostState
 from publishing.models import Publication, PublicationKind, PublicationState, PublishingPause
 from publishing.services.transitions import publications_move
@@ -169,6 +171,10 @@ def publishing_resume(
                     to_state=S.CANCELLED,
                 )
                 if entry.post.state in {PostState.APPROVED, PostState.FAILED}:
-                    post_cancel(post=entry.post, by=by, comment=_("Annulée à la fin d'une pause."))
+                    post_cancel(
+                        post=entry.post,
+                        by=by,
+                        comment=Message(gettext_noop("Annulée à la fin d'une pause.")),
+                    )
             else:
                 raise PauseError(f"unknown choice {choice!r}")

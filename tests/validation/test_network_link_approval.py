@@ -161,3 +161,17 @@ def test_after_the_migration_an_old_approval_shows_no_change_and_still_counts(
     page = _review_page(client, cast.responsable, post)
     assert "Telle qu'elle sera publiée" in page
     assert "Ce qui a changé" not in page
+
+
+def test_an_english_speaking_validator_reads_the_diff_in_english(client, cast, make_post):
+    post = _approved(cast, make_post)
+    client.force_login(cast.agent)
+    post = _edit(client, post, link=OTHER, fit="crop")
+    cast.responsable.language = "en"
+    cast.responsable.save(update_fields=["language"])
+    client.cookies["django_language"] = "en"
+
+    page = _review_page(client, cast.responsable, post)
+
+    assert "Link for Mastodon" in page and "Photo fit for Mastodon" in page
+    assert "Lien pour Mastodon" not in page

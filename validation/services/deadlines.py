@@ -14,9 +14,10 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from libraries.models import Library
+from networks.messages import Message
 from posts.models import Post, PostState
 from validation import selectors
 from validation.models import Action, Review
@@ -42,7 +43,9 @@ def post_mark_missed(*, post: Post, now: dt.datetime | None = None) -> bool:
             to_state=PostState.MISSED,
             action=Action.MISSED,
             by=None,
-            comment=_("Pas entièrement validée à l'heure prévue : elle n'a pas été publiée."),
+            comment=Message(
+                gettext_noop("Pas entièrement validée à l'heure prévue : elle n'a pas été publiée.")
+            ),
             round=review.round if review else 0,
         )
         notices.decided(post, "missed", None)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from networks.messages import Message
 from posts.content import fingerprint_of
 from posts.models import Post, PostState
 from validation import selectors
@@ -44,7 +45,9 @@ def review_reset_for_content_change(
     first = levels[0] if levels else None
     if first is None:
         # The chain is now "no validation": the new version is approved as it stands.
-        no_validation = _("Aucune validation n'est requise pour ces publications.")
+        no_validation = Message(
+            gettext_noop("Aucune validation n'est requise pour ces publications.")
+        )
         if post.state == PostState.PENDING:
             post_transition(
                 post=post,

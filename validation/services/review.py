@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from networks.messages import Message
 from posts.content import fingerprint_of, post_snapshot
 from posts.models import Post, PostState
 from validation import rules, selectors
@@ -205,7 +207,8 @@ def post_submit(
                 to_state=PostState.APPROVED,
                 action=Action.SUBMIT,
                 by=by,
-                comment=comment or _("Aucune validation n'est requise pour ces publications."),
+                comment=comment
+                or Message(gettext_noop("Aucune validation n'est requise pour ces publications.")),
                 round=review.round,
                 snapshot=snapshot,
             )
