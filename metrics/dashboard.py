@@ -19,7 +19,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, Func, IntegerField, Min, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -163,20 +163,23 @@ def dashboard_for(
         clicked_at__lt=period.previous.end,
     ).count()
 
-    rows = _rows(pubs)
-    totals = {**_sum(rows), "clicks": totals_clicks}
-    by_network = _group(rows, lambda r: r.network, lambda r: {"network": r.network})
+    groups = _groups(pubs)
+    totals = _merge(groups, lambda g: None, lambda g: {}) or [_merge_start({})]
+    totals = {**totals[0], "clicks": totals_clicks}
+    by_network = _merge(groups, lambda g: g["network"], lambda g: {"network": g["network"]})
     for row in by_network:
         row["name"] = names.get(row["network"], row["network"])
-    by_account = _group(
-        rows,
-        lambda r: r.account_id,
-        lambda r: {"account_id": r.account_id, "network": r.network, "account": r.account},
+    by_account = _merge(
+        groups,
+        lambda g: g["account_id"],
+        lambda g: {"account_id": g["account_id"], "network": g["network"], "account": g["account"]},
     )
     for row in by_account:
         row["name"] = row["account"] or names.get(row["network"], row["network"])
         row["network_name"] = names.get(row["network"], row["network"])
-    by_line = _group(rows, lambda r: r.line_id, lambda r: {"line_id": r.line_id, "line": r.line})
+    by_line = _merge(
+        groups, lambda g: g["line_id"], lambda g: {"line_id": g["line_id"], "line": g["line"]}
+    )
     for row in by_line:
         row["name"] = row["line"] or str(_("Sans ligne éditoriale"))
     by_network.sort(key=lambda r: (-r["public"], r["name"]))
@@ -184,7 +187,7 @@ def dashboard_for(
     by_line.sort(key=lambda r: (-r["public"], r["name"]))
 
     events, channels = _events(filters=filters, period=period)
-    moments = [(r.published_at, r.network, r.public) for r in rows]
+    moments = _moments(pubs, period.tz)
     totals["attendance"] = sum(e["attendance"] or 0 for e in events)
     board = Dashboard(
         period=period,
@@ -194,8 +197,8 @@ def dashboard_for(
         by_account=by_account,
         by_line=by_line,
         timeline=_timeline(moments, period, names),
-        heatmap=_heatmap(moments, period),
-        top_posts=_top_posts(rows, names),
+        heatmap=_heatmap(moments),
+        top_posts=_top_posts(pubs, names),
         clicks_by_network=clicks_by_network,
         events=events,
         channels=channels,
@@ -215,88 +218,77 @@ def dashboard_for(
     return board
 
 
-@dataclass(frozen=True)
-class _Row:
-    post_id: int
-    title: str
-    library: str
-    network: str
-    account_id: int | None
-    account: str
-    line_id: int | None
-    line: str
-    published_at: dt.datetime
-    public: int
-    colleagues: int
-    likes: int
-    shares: int
-    replies: int
-    impressions: int | None
+_SUMS = tuple(AGGREGATES)  # publications, public, …, impressions (last)
 
 
-def _rows(pubs: QuerySet) -> list[_Row]:
-    """One row per publication with its latest counts: one query, every breakdown is
-    summed here (SQLite runs its time zone functions in Python per row, and seven
-    grouped queries over the same rows cost more than this)."""
-    # Plain columns (no per-row expression converters: this loop is the hot path).
-    values = pubs.values_list(
-        "post_id",
-        "post__title",
-        "post__library__name",
-        "network",
-        "account_id",
-        "account__display_name",
-        "post__editorial_line_id",
-        "post__editorial_line__name",
-        "published_at",
-        *(_L + name for name in _COUNTS),
-    )
-    rows = []
-    for *head, likes, shares, replies, quotes, c_likes, c_shares, impressions in values:
-        likes, shares, replies = likes or 0, shares or 0, replies or 0
-        rows.append(
-            _Row(
-                *head,
-                public=likes + shares + replies + (quotes or 0),
-                colleagues=(c_likes or 0) + (c_shares or 0),
-                likes=likes,
-                shares=shares,
-                replies=replies,
-                impressions=impressions,
-            )
+def _groups(pubs: QuerySet) -> list[dict]:
+    """The period's sums per account and editorial line, summed by the database (a few
+    hundred rows at most, whatever the number of posts): totals, networks, accounts and
+    lines are merged from them."""
+    heads = ("network", "account_id", "account", "line_id", "line")
+    rows = (
+        pubs.values_list(
+            "network",
+            "account_id",
+            "account__display_name",
+            "post__editorial_line_id",
+            "post__editorial_line__name",
         )
-    return rows
+        .annotate(**AGGREGATES)
+        .order_by()
+    )
+    return [dict(zip(heads + tuple(AGGREGATES), row, strict=True)) for row in rows]
 
 
-_COUNTS = (
-    "public_likes",
-    "public_shares",
-    "replies",
-    "quotes",
-    "colleague_likes",
-    "colleague_shares",
-    "impressions",
-)
+def _merge_start(head: dict) -> dict:
+    return {**head, **dict.fromkeys(_SUMS, 0), "impressions": None}
 
 
-def _sum(rows) -> dict:
-    impressions = [r.impressions for r in rows if r.impressions is not None]
-    return {
-        "publications": len(rows),
-        "public": sum(r.public for r in rows),
-        "colleagues": sum(r.colleagues for r in rows),
-        "likes": sum(r.likes for r in rows),
-        "shares": sum(r.shares for r in rows),
-        "replies": sum(r.replies for r in rows),
-        "impressions": sum(impressions) if impressions else None,
-    }
+def _merge(groups: list[dict], key, head) -> list[dict]:
+    """`groups` summed by `key`; impressions stay None where no network gave any."""
+    merged: dict = {}
+    for group in groups:
+        row = merged.get(key(group))
+        if row is None:
+            row = merged[key(group)] = _merge_start(head(group))
+        for name in _SUMS[:-1]:
+            row[name] += group[name]
+        if group["impressions"] is not None:
+            row["impressions"] = (row["impressions"] or 0) + group["impressions"]
+    return list(merged.values())
 
 
-def _group(rows: list[_Row], key, head) -> list[dict]:
-    groups: dict = {}
-    for row in rows:
-        groups.setdefault(key(row), []).append(row)
-    return [{**head(members[0]), **_sum(members)} for members in groups.values()]
+class _UTCHour(Func):
+    """ "YYYY-MM-DD HH", the UTC hour of a datetime, computed by the database itself
+    (Django's Trunc functions call Python once per row on SQLite)."""
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC.
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 13)")
+
+
+def _moments(pubs: QuerySet, tz: zoneinfo.ZoneInfo) -> list[tuple]:
+    """(local datetime of the hour, network, publications, public engagement) per UTC
+    hour and network of publication: grouped by the database, each hour converted to the
+    library's time once."""
+    rows = (
+        pubs.annotate(utc_hour=_UTCHour("published_at"))
+        .values_list("utc_hour", "network")
+        .annotate(n=Count("id"), public=AGGREGATES["public"])
+        .order_by()
+    )
+    local: dict[str, dt.datetime] = {}
+    moments = []
+    for hour, network, n, public in rows:
+        when = local.get(hour)
+        if when is None:
+            utc = dt.datetime.fromisoformat(f"{hour}:00:00").replace(tzinfo=dt.UTC)
+            when = local[hour] = utc.astimezone(tz)
+        moments.append((when, network, n, public))
+    return moments
 
 
 def _timeline(moments: list, period: Period, names: dict) -> dict:
@@ -311,12 +303,12 @@ def _timeline(moments: list, period: Period, names: dict) -> dict:
         day += step
     index = {label: i for i, label in enumerate(labels)}
     series: dict[str, list[int]] = {}
-    for published_at, network, public in moments:
-        local = published_at.astimezone(period.tz).date()
+    for local, network, _n, public in moments:
+        day = local.date()
         if weekly:
-            local -= dt.timedelta(days=local.weekday())
-        if local in index:
-            series.setdefault(network, [0] * len(labels))[index[local]] += public
+            day -= dt.timedelta(days=day.weekday())
+        if day in index:
+            series.setdefault(network, [0] * len(labels))[index[day]] += public
     ordered = [key for key, _name in NETWORK_CHOICES if key in series]
     ordered += sorted(set(series) - set(ordered))
     networks = [(key, names.get(key, key), series[key]) for key in ordered]
@@ -324,12 +316,11 @@ def _timeline(moments: list, period: Period, names: dict) -> dict:
     return {"labels": labels, "networks": networks, "totals": totals, "weekly": weekly}
 
 
-def _heatmap(moments: list, period: Period) -> list[dict]:
+def _heatmap(moments: list) -> list[dict]:
     cells: dict[tuple[int, int], list[int]] = {}
-    for published_at, _network, public in moments:
-        local = published_at.astimezone(period.tz)
+    for local, _network, n, public in moments:
         cell = cells.setdefault((local.weekday(), local.hour), [0, 0])
-        cell[0] += 1
+        cell[0] += n
         cell[1] += public
     best = max((total / n for n, total in cells.values()), default=0)
     table = []
@@ -344,29 +335,24 @@ def _heatmap(moments: list, period: Period) -> list[dict]:
     return table
 
 
-def _top_posts(rows: list[_Row], names: dict) -> list[dict]:
-    posts: dict[int, dict] = {}
-    for row in rows:
-        post = posts.setdefault(
-            row.post_id,
-            {
-                "post_id": row.post_id,
-                "post__title": row.title,
-                "post__library__name": row.library,
-                "public": 0,
-                "colleagues": 0,
-                "published": row.published_at,
-                "networks": [],
-            },
+def _top_posts(pubs: QuerySet, names: dict) -> list[dict]:
+    """The posts whose publications of the period had the most public engagement, ranked
+    by the database; then the networks of those few."""
+    top = list(
+        pubs.values("post_id", "post__title", "post__library__name")
+        .annotate(
+            public=AGGREGATES["public"],
+            colleagues=AGGREGATES["colleagues"],
+            published=Min("published_at"),
         )
-        post["public"] += row.public
-        post["colleagues"] += row.colleagues
-        post["published"] = min(post["published"], row.published_at)
-        post["networks"].append(names.get(row.network, row.network))
-    top = sorted(posts.values(), key=lambda p: (-p["public"], -p["published"].timestamp()))
-    for post in top[:TOP_POSTS]:
-        post["networks"].sort()
-    return top[:TOP_POSTS]
+        .order_by("-public", "-published", "post_id")[:TOP_POSTS]
+    )
+    networks: dict[int, list[str]] = {post["post_id"]: [] for post in top}
+    for post_id, network in pubs.filter(post_id__in=networks).values_list("post_id", "network"):
+        networks[post_id].append(names.get(network, network))
+    for post in top:
+        post["networks"] = sorted(networks[post["post_id"]])
+    return top
 
 
 def _events(*, filters: Filters, period: Period) -> tuple[list[dict], list[dict]]:
