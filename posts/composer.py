@@ -403,12 +403,19 @@ def network_report(
     problems += charter_problems(charter, network=network, text=final)
     utm = {}
     candidates = _urls_without_utm(network, final, effective_link)
+    kept = []
     for problem in problems:
         if problem.code == "link_without_utm":
             message = str(problem.message)
-            match = next((url for url in candidates if url in message), None)
+            match = max((url for url in candidates if url in message), key=len, default=None)
+            if match and link_shape(match) != match:
+                # Sent as Annexe's short link, whose redirect adds the UTM parameters
+                # (metrics.links, when click tracking is on): nothing to warn about.
+                continue
             if match:
                 utm[message] = match
+        kept.append(problem)
+    problems = kept
     return NetworkReport(
         network=network,
         accounts=accounts,

@@ -127,7 +127,8 @@ def test_live_check_uses_each_networks_own_counting(client, network, agent, sett
     assert f"{12 + len(url)} / 300" in html  # Bluesky counts the URL in full
 
 
-def test_warnings_name_the_network_and_the_rule(client, network, agent):
+def test_warnings_name_the_network_and_the_rule(client, network, agent, settings):
+    settings.METRICS_CLICK_TRACKING = False  # links sent as typed: UTM parameters matter
     CharterVersionFactory(
         library=network.head,
         house_hashtags="#MédiathèqueDémo",
@@ -153,6 +154,29 @@ def test_warnings_name_the_network_and_the_rule(client, network, agent):
     assert "Ajouter les UTM pour Mastodon" in html
     assert "hashtag maison #MédiathèqueDémo" in html
     assert "la signature « — L&#x27;équipe » manque" in html
+
+
+def test_no_utm_warning_for_links_sent_through_the_tracked_short_link(
+    client, network, agent, settings
+):
+    # given click tracking: every web link goes out as /l/<code>, whose redirect adds
+    # the UTM parameters (metrics.links)
+    settings.METRICS_CLICK_TRACKING = True
+    client.force_login(agent)
+
+    # when
+    html = client.post(
+        reverse("posts:composer_check"),
+        _post_data(
+            body="Ce soir https://mediatheque.example.org/nuit et mediatheque.example.org/agenda",
+            targets=["network:mastodon", "network:bluesky"],
+        ),
+    ).content.decode()
+
+    # then the typed link is not warned about; a link without a scheme (not rewritten,
+    # sent as typed) still is
+    assert "https://mediatheque.example.org/nuit n&#x27;a pas de paramètres UTM" not in html
+    assert "mediatheque.example.org/agenda n&#x27;a pas de paramètres UTM" in html
 
 
 def test_alt_text_is_a_warning_when_the_library_does_not_require_it(client, network, agent):
