@@ -7,7 +7,7 @@ class MetricsConfig(AppConfig):
     verbose_name = _("Mesure d'audience")
 
     def ready(self) -> None:
-        from metrics import panel
+        from metrics import panel, receivers  # noqa: F401 - connects the receivers
         from metrics.links import clicks_for_publications, short_link_shape, tracked_url
         from metrics.refresh import register_click_counter
         from posts.published_links import register_link_shape

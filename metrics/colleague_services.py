@@ -1,5 +1,7 @@
 """Writes of the colleague list (metrics.audience reads it). Each change enqueues the
-reclassification of the engagement already seen (metrics.reclassify), on commit."""
+reclassification of the engagement already seen (metrics.reclassify), on commit; so
+does a new own account of a library (own accounts are colleagues of the whole network
+of libraries: publishing.signals.account_identity_changed, metrics.receivers)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from libraries.models import Library
+from libraries.selectors import access_tree
 from metrics.audience import normalise_identifier
 from metrics.models import Colleague, ColleagueMatch
 
@@ -46,3 +49,11 @@ def colleague_remove(*, colleague: Colleague, by) -> None:
         library_id = colleague.library_id
         colleague.delete()
         _reclassify_later(library_id)
+
+
+def own_accounts_changed(*, library_id: int) -> None:
+    """An account of `library_id` was connected (or is now someone else): own accounts
+    count for the whole tree of libraries (metrics.audience.colleague_rules_of), so the
+    engagement of the tree's root and all its branches is classified again."""
+    chain = access_tree().ancestors(library_id)
+    _reclassify_later(chain[-1] if chain else library_id)

@@ -25,6 +25,7 @@ from publishing.connect import AccountDetails, ConnectFlow, ConnectRefused, get_
 from publishing.expiry import token_expiry_set
 from publishing.models import AccountStatus, RegisteredApp, SocialAccount
 from publishing.services.render import client_account
+from publishing.signals import account_identity_changed
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def account_connect(
         )
     if account is None:
         account = SocialAccount(library=library, network=network)
+    identity = (account.remote_id, account.handle) if account.pk else None
     account.remote_id = details.remote_id
     account.display_name = details.display_name[:200] or flow.network
     account.handle = details.handle[:300]
@@ -90,6 +92,13 @@ def account_connect(
     if getattr(flow, "needs_feed_token", False) and not account.feed_token:
         account.feed_token = new_feed_token()
     account.save()
+    if identity != (account.remote_id, account.handle):
+        changed = account
+        transaction.on_commit(
+            lambda: account_identity_changed.send(
+                sender=SocialAccount, account=changed, created=identity is None
+            )
+        )
     logger.info(
         "account connected: %s %s (library %s) by user %s",
         account.network,

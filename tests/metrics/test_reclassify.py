@@ -249,3 +249,49 @@ def test_snapshots_never_go_below_zero_or_above_the_total(network, toot):
     snapshot.refresh_from_db()
     assert (snapshot.likes, snapshot.colleague_likes, snapshot.public_likes) == (1, 1, 0)
     assert snapshot.taken_at - toot.published_at < dt.timedelta(days=1)
+
+
+def test_connecting_an_own_account_moves_its_past_engagement_to_the_colleagues(
+    network, toot, django_capture_on_commit_callbacks
+):
+    from publishing.account_services import account_connect
+    from publishing.connect import AccountDetails, get_flow
+
+    # given alice's likes and boost on branch A's post, counted as the public's
+    assert MetricRefresh.objects.get(publication=toot).latest.public_likes == 3
+
+    # when branch B (the same network of libraries) connects alice's account: own
+    # accounts are colleagues of the whole network
+    def connect(remote_id, handle):
+        with (
+            mock.patch.object(
+                tasks.reclassify_engagements,
+                "delay",
+                side_effect=lambda library_id: tasks.reclassify_engagements(library_id),
+            ) as delay,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            account_connect(
+                library=network.b,
+                flow=get_flow("mastodon"),
+                details=AccountDetails(
+                    remote_id=remote_id,
+                    display_name="Alice",
+                    handle=handle,
+                    server_url="https://bibliotheques.social",
+                ),
+                by=None,
+            )
+        return delay
+
+    delay = connect("alice-id", "@alice@bibliotheques.social")
+
+    # then the reclassification of the whole network is enqueued and moves her
+    # engagement to the colleagues
+    delay.assert_called_once_with(network.head.pk)
+    latest = MetricRefresh.objects.get(publication=toot).latest
+    assert (latest.public_likes, latest.colleague_likes) == (2, 1)
+    assert (latest.public_shares, latest.colleague_shares) == (0, 1)
+
+    # and reconnecting the same account (same identity) enqueues nothing
+    assert not connect("alice-id", "@alice@bibliotheques.social").called
