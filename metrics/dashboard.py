@@ -1,12 +1,16 @@
 """What the dashboard (`/metrics/`), its CSV export and the monthly report show.
 
 Everything is computed from publications published in the period (in the libraries the
-user sees) and their latest snapshot (`MetricRefresh.latest`, kept by metrics.refresh):
-one query reads those rows and every breakdown (network, account, line, time, weekday ×
-hour, top posts) is summed from it; clicks, the previous period and events take a few
-more. The number of queries does not grow with the number of posts. Engagement over
-time and the weekday × hour map place each publication's engagement at the time it was
-published ("what posting then brought").
+user sees) and their latest snapshot (`MetricRefresh.latest`, kept by metrics.refresh).
+The database does the summing: one query groups them per account and editorial line
+(totals, networks, accounts and lines are merged from those few rows), one per UTC hour
+and network (engagement over time and the weekday × hour map: each hour is converted to
+the library's time once), one ranks the top posts (and one names their networks);
+clicks, the previous period and events take a few more. The number of queries does not
+grow with the number of posts; the rows read into Python are at most one per network
+and hour of publication.
+Engagement over time and the weekday × hour map place each publication's engagement at
+the time it was published ("what posting then brought").
 
 Public engagement = likes and shares from the public (colleagues apart, see
 metrics.audience) + replies + quotes; colleagues' likes and shares are shown apart.
