@@ -352,7 +352,10 @@ def _top_posts(pubs: QuerySet, names: dict) -> list[dict]:
         .order_by("-public", "-published", "post_id")[:TOP_POSTS]
     )
     networks: dict[int, list[str]] = {post["post_id"]: [] for post in top}
-    for post_id, network in pubs.filter(post_id__in=networks).values_list("post_id", "network"):
+    # Asked even without top posts (no post has id 0), so that the number of queries does
+    # not depend on the data.
+    asked = list(networks) or [0]
+    for post_id, network in pubs.filter(post_id__in=asked).values_list("post_id", "network"):
         networks[post_id].append(names.get(network, network))
     for post in top:
         post["networks"] = sorted(networks[post["post_id"]])
