@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
+from django.utils.translation import gettext_noop as N_
 
 from networks.client import (
     Account,
@@ -46,6 +47,7 @@ from networks.client import (
     TransientError,
 )
 from networks.http import HttpClient, reset_time
+from networks.messages import Message
 
 SCOPES = ["https://www.googleapis.com/auth/business.manage"]
 HOSTS = {
@@ -113,37 +115,56 @@ def classify(response: requests.Response, write: bool = False) -> NetworkError:
     if isinstance(error, str):  # the OAuth token endpoint
         description = body.get("error_description") or error
         if error == "invalid_grant":
-            return AuthError(
-                f"Google : l'accès d'Annexe a été retiré ou a expiré ({description}) ; "
-                "reconnectez le compte.",
-                status=status,
-                code=error,
-            )
-        return PermanentError(f"Google : {description} ({error})", status=status, code=error)
+            return AuthError(access_removed(description), status=status, code=error)
+        words = Message(
+            N_("{network} : {words}"), network="Google", words=f"{description} ({error})"
+        )
+        return PermanentError(words, status=status, code=error)
     error = error if isinstance(error, dict) else {}
     name = error.get("status") or ""
     message = google_message(error) or (response.text or "").strip()[:300] or f"HTTP {status}"
+    text = Message(N_("{network} : {words}"), network="Google", words=message)
     if status == 401 or name == "UNAUTHENTICATED":
-        return AuthError(f"Google : {message}", status=status, code=name or "UNAUTHENTICATED")
+        return AuthError(text, status=status, code=name or "UNAUTHENTICATED")
     if status == 403 or name == "PERMISSION_DENIED":
         return AuthError(
-            f"Google : permission manquante pour ce compte ({message})",
+            Message(
+                N_("{network} : permission manquante pour ce compte ({words})"),
+                network="Google",
+                words=message,
+            ),
             status=status,
             code=name or "PERMISSION_DENIED",
         )
     if status == 429 or name == "RESOURCE_EXHAUSTED":
         return RateLimited(
-            f"Google : quota de requêtes atteint ({message})",
+            Message(
+                N_("{network} : quota de requêtes atteint ({words})"),
+                network="Google",
+                words=message,
+            ),
             reset_at=_retry_at(error, response),
             status=status,
             code=name or "RESOURCE_EXHAUSTED",
         )
     if status >= 500 or status in (408, 425):
-        return TransientError(f"Google : {message}", status=status, code=name)
-    return PermanentError(f"Google : {message}", status=status, code=name)
+        return TransientError(text, status=status, code=name)
+    return PermanentError(text, status=status, code=name)
 
 
-http = HttpClient("google_business", classify=classify)
+def access_removed(words: str) -> Message:
+    """Google refused the refresh token (access removed or expired): reconnect."""
+    return Message(
+        N_(
+            "{network} : l'accès d'Annexe a été retiré ou a expiré ({words}) ; "
+            "reconnectez le compte."
+        ),
+        network="Google",
+        words=words,
+    )
+
+
+http = HttpClient("google_business", classify=classify, name="Google")
 
 
 def is_gone(exc: NetworkError) -> bool:
@@ -190,7 +211,9 @@ def token_credentials(token: dict[str, Any]) -> dict[str, Any]:
 def bearer(account: Account) -> dict[str, str]:
     token = account.credentials.get("access_token")
     if not token:
-        raise AuthError("Google : le compte n'a pas de jeton d'accès.")
+        raise AuthError(
+            Message(N_("{network} : le compte n'a pas de jeton d'accès."), network="Google")
+        )
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -47,6 +47,7 @@ from networks.google_api import (
     HOSTS,
     SCOPES,
     Location,
+    access_removed,
     address,
     bearer,
     host,
@@ -176,7 +177,12 @@ def local_post(request: PublishRequest) -> dict[str, Any]:
 def _with_media(body: dict[str, Any], request: PublishRequest) -> dict[str, Any]:
     if request.images:
         if any(not image.url for image in request.images):
-            raise PermanentError("Google : la photo n'a pas d'adresse publique.")
+            raise PermanentError(
+                Message(
+                    _("{network} : la photo n'a pas d'adresse publique."),
+                    network="Google",
+                )
+            )
         # Google downloads the photo itself; there is no alt text field.
         body["media"] = [{"mediaFormat": "PHOTO", "sourceUrl": i.url} for i in request.images]
     return body
@@ -211,8 +217,12 @@ class GoogleBusinessClient(NetworkClient):
         for delay in (*self.poll_delays, None):
             if data.get("state") == "REJECTED":
                 raise PermanentError(
-                    "Google : la publication a été refusée (REJECTED). Google refuse notamment"
-                    " les numéros de téléphone dans le texte.",
+                    Message(
+                        _(
+                            "Google : la publication a été refusée (REJECTED). Google refuse "
+                            "notamment les numéros de téléphone dans le texte."
+                        )
+                    ),
                     code="REJECTED",
                 )
             if data.get("state") != "PROCESSING" or delay is None:
@@ -503,7 +513,11 @@ class GoogleBusinessClient(NetworkClient):
         refresh tokens do not rotate: every location connected with it keeps working."""
         refresh_token = account.credentials.get("refresh_token")
         if not refresh_token:
-            raise AuthError("Google : le compte n'a pas de jeton de renouvellement.")
+            raise AuthError(
+                Message(
+                    _("{network} : le compte n'a pas de jeton de renouvellement."), network="Google"
+                )
+            )
         app = oauth.app(self.key)
         try:
             answer = oauth.refresh_token(
@@ -515,8 +529,7 @@ class GoogleBusinessClient(NetworkClient):
             )
         except AuthError as exc:
             raise AuthError(
-                f"Google : l'accès d'Annexe a été retiré ou a expiré ({exc.message}) ; "
-                "reconnectez le compte.",
+                access_removed(exc.message),
                 status=exc.status,
                 code="refresh_refused",
             ) from exc

@@ -41,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
+from django.utils.translation import gettext_noop as N_
 
 from networks.client import (
     Account,
@@ -51,6 +52,7 @@ from networks.client import (
     TransientError,
 )
 from networks.http import HttpClient, reset_time
+from networks.messages import Message
 
 GRAPH_URL = "https://graph.facebook.com"
 GRAPH_VERSION = "v23.0"
@@ -124,7 +126,8 @@ def classify_error(response: requests.Response, *, network: str) -> NetworkError
     code = error.get("code")
     subcode = error.get("error_subcode")
     label = f"{code}/{subcode}" if subcode else str(code or status)
-    text = f"{network} : {people_message(error, f'HTTP {status}')}"
+    words = people_message(error, f"HTTP {status}")
+    text = Message(N_("{network} : {words}"), network=network, words=words)
     message = (error.get("message") or "").lower()
     if code in AUTH_CODES or (error.get("type") == "OAuthException" and status == 401):
         return AuthError(text, status=status, code=label)
@@ -153,7 +156,7 @@ def make_http(network: str) -> HttpClient:
     def classify(response: requests.Response, write: bool) -> NetworkError:
         return classify_error(response, network=network)
 
-    return HttpClient(network.lower(), classify=classify)
+    return HttpClient(network.lower(), classify=classify, name=network)
 
 
 def is_gone(exc: NetworkError) -> bool:
@@ -164,7 +167,9 @@ def is_gone(exc: NetworkError) -> bool:
 def token(account: Account, network: str) -> str:
     value = account.credentials.get("access_token")
     if not value:
-        raise AuthError(f"{network} : le compte n'a pas de jeton d'accès.")
+        raise AuthError(
+            Message(N_("{network} : le compte n'a pas de jeton d'accès."), network=network)
+        )
     return value
 
 
@@ -190,6 +195,13 @@ def comparable(text: str) -> str:
     return " ".join((text or "").split())
 
 
+# A full publishing quota (Instagram and Threads): the publication waits for the window.
+QUOTA_REACHED = N_(
+    "{network} : quota de publication atteint ({used}/{total} en 24 h) ; "
+    "la publication attend que le quota se libère."
+)
+
+
 # --- containers (Instagram and Threads) ------------------------------------------------
 # Polling delays in seconds: Meta advises polling about once a minute for up to five
 # minutes (content-publishing guide); images are usually ready in seconds, so start
@@ -208,13 +220,19 @@ def wait_until_finished(
         if status in ("FINISHED", "PUBLISHED"):
             return
         if status == "ERROR":
-            raise PermanentError(f"{network} : média refusé ({detail or status}).", code=status)
+            refused = Message(
+                N_("{network} : média refusé ({words})."), network=network, words=detail or status
+            )
+            raise PermanentError(refused, code=status)
         if status == "EXPIRED":
-            raise TransientError(f"{network} : le conteneur de média a expiré.", code=status)
+            expired = Message(N_("{network} : le conteneur de média a expiré."), network=network)
+            raise TransientError(expired, code=status)
         if delay is None:
             break
         time.sleep(delay)
-    raise TransientError(f"{network} : le média est encore en cours de traitement.")
+    raise TransientError(
+        Message(N_("{network} : le média est encore en cours de traitement."), network=network)
+    )
 
 
 def quota_reset(

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from networks import graph
 from networks import text as textlib
@@ -36,6 +37,7 @@ from networks.client import (
     TransientError,
     utcnow,
 )
+from networks.messages import Message
 
 
 class Instagram(Network):
@@ -124,10 +126,14 @@ class InstagramClient(NetworkClient):
         ones, after `find` said the first attempt did not go out."""
         if not request.images:
             raise PermanentError(
-                "Instagram : une publication Instagram demande au moins une photo."
+                Message(N_("Instagram : une publication Instagram demande au moins une photo."))
             )
         if any(not image.url for image in request.images):
-            raise PermanentError("Instagram : les photos n'ont pas d'adresse publique.")
+            raise PermanentError(
+                Message(
+                    N_("{network} : les photos n'ont pas d'adresse publique."), network="Instagram"
+                )
+            )
         self._check_quota(account)
         carousel = len(request.images) > 1
         # Every container first, then the waits: Meta downloads and processes them
@@ -233,8 +239,7 @@ class InstagramClient(NetworkClient):
         used, total, window = self.quota(account)
         if total and used >= total:
             raise RateLimited(
-                f"Instagram : quota de publication atteint ({used}/{total} en 24 h) ; "
-                "la publication attend que le quota se libère.",
+                Message(graph.QUOTA_REACHED, network="Instagram", used=used, total=total),
                 reset_at=self._quota_reset(account, used, total, window),
                 status=None,
                 code="quota",

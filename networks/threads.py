@@ -18,6 +18,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from networks import graph, oauth
 from networks import text as textlib
@@ -35,6 +36,7 @@ from networks.client import (
     TransientError,
     utcnow,
 )
+from networks.messages import Message
 
 
 class Threads(Network):
@@ -111,7 +113,11 @@ class ThreadsClient(NetworkClient):
     # --- publishing ----------------------------------------------------------------------
     def publish(self, account: Account, request: PublishRequest) -> RemotePost:
         if any(not image.url for image in request.images):
-            raise PermanentError("Threads : les photos n'ont pas d'adresse publique.")
+            raise PermanentError(
+                Message(
+                    N_("{network} : les photos n'ont pas d'adresse publique."), network="Threads"
+                )
+            )
         self._check_quota(account)
         images = request.images
         if not images:
@@ -215,8 +221,7 @@ class ThreadsClient(NetworkClient):
         used, total = self.quota(account)
         if total and used >= total:
             raise RateLimited(
-                f"Threads : quota de publication atteint ({used}/{total} en 24 h) ; "
-                "la publication attend que le quota se libère.",
+                Message(graph.QUOTA_REACHED, network="Threads", used=used, total=total),
                 reset_at=self._quota_reset(account, used=used, total=total),
                 status=None,
                 code="quota",

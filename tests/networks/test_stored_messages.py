@@ -13,8 +13,7 @@ from django.utils.translation import gettext
 from networks.messages import Message, as_data, render, translated
 
 ROOT = Path(__file__).resolve().parents[2]
-# Modules whose user-facing messages are Messages (the Google/Meta clients are not
-# converted yet: see the README's note).
+# Modules whose user-facing messages are Messages.
 MODULES = [
     "networks/http.py",
     "networks/oauth.py",
@@ -24,6 +23,11 @@ MODULES = [
     "networks/x/posts.py",
     "networks/mastodon.py",
     "networks/bluesky.py",
+    "networks/google_api.py",
+    "networks/google_business_client.py",
+    "networks/graph.py",
+    "networks/instagram.py",
+    "networks/threads.py",
     "publishing/services/publish.py",
 ]
 

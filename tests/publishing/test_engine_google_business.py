@@ -228,3 +228,37 @@ def test_the_quota_per_minute_waits_for_the_next_minute(approve, cast, fake_goog
     assert publication.next_attempt_at > timezone.now()
     assert publication.next_attempt_at <= timezone.now() + dt.timedelta(seconds=62)
     assert fake_google_business.gbp_posts() == []
+
+
+def test_googles_refusal_and_quota_read_in_the_readers_language(
+    approve, cast, fake_google_business
+):
+    from django.utils import translation
+
+    account = location_account_on(fake_google_business, cast.net.a)
+    post = approve([account], body="Inscriptions au 03 20 12 34 56")
+    _run(now=post.scheduled_at)
+    publication = Publication.objects.get()
+
+    # Stored in French (logs, older readers), with its msgid for the pages.
+    assert publication.error_message.startswith("Google : la publication a été refusée")
+    with translation.override("en"):
+        assert publication.error_text == (
+            "Google: the post was refused (REJECTED). Google refuses, among other things,"
+            " phone numbers in the text."
+        )
+    with translation.override("fr"):
+        assert publication.error_text == publication.error_message
+
+    # Google's own words stay as Google wrote them, inside the English sentence.
+    Publication.objects.all().delete()
+    fake_google_business.inject_google_error(
+        f"/v4/{account.remote_id}/localPosts", 429, method="POST"
+    )
+    post = approve([account])
+    _run(now=post.scheduled_at)
+    publication = Publication.objects.get(post=post)
+    words = publication.error_data["params"]["words"]
+    assert publication.error_message == f"Google : quota de requêtes atteint ({words})"
+    with translation.override("en"):
+        assert publication.error_text == f"Google: request quota reached ({words})"
