@@ -157,6 +157,12 @@ def test_a_full_instagram_quota_waits_for_the_window(approve, cast, fake_graph):
     assert dt.timedelta(hours=23) < wait < dt.timedelta(hours=25)
     assert "quota" in publication.error_message
     assert len(fake_graph.ig_posts()) == 1
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert publication.error_text.startswith(
+            "Instagram: publishing quota reached (1/1 in 24 h)"
+        )
 
 
 def test_a_container_meta_refuses_fails_with_metas_words(approve, cast, fake_graph):
@@ -176,6 +182,13 @@ def test_a_container_meta_refuses_fails_with_metas_words(approve, cast, fake_gra
     publication = Publication.objects.get(post=post)
     assert "2207052" in publication.error_message
     assert not fake_graph.ig_posts()
+    # Meta's words stay as Meta wrote them, inside a sentence in the reader's language.
+    from django.utils import translation
+
+    words = publication.error_data["params"]["words"]
+    assert publication.error_message == f"Instagram : média refusé ({words})."
+    with translation.override("en"):
+        assert publication.error_text == f"Instagram: media refused ({words})."
 
 
 def test_two_photos_make_an_instagram_carousel_each_within_the_ratios(approve, cast, fake_graph):
