@@ -3,7 +3,6 @@ a day per connected location against the fake, stored one row per day and metric
 recent days read again, errors handled as the refresh does; shown on the dashboard."""
 
 import datetime as dt
-import time
 from unittest import mock
 
 import pytest
@@ -19,22 +18,6 @@ from tests.factories import SocialAccountFactory, member
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 20, 4, 23, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def location(fake_google_business, network, settings):
-    settings.GOOGLE_BUSINESS_CLIENT_ID = fake_google_business.config.client_id
-    settings.GOOGLE_BUSINESS_CLIENT_SECRET = fake_google_business.config.client_secret
-    ids = fake_google_business.ids()
-    group = ids["accounts"]["Réseau des médiathèques"]
-    return SocialAccount.objects.create(
-        library=network.a,
-        network="google_business",
-        display_name="Médiathèque de Lille",
-        server_url=fake_google_business.url,
-        remote_id=f"accounts/{group}/locations/{ids['locations']['Médiathèque de Lille']}",
-        credentials={**fake_google_business.issue_token(), "expires_at": time.time() + 3500},
-    )
 
 
 def _location_id(account) -> str:
@@ -202,7 +185,9 @@ def test_the_dashboard_shows_the_libraries_locations_only(client, network):
     theirs = SocialAccountFactory(
         library=network.b, network="google_business", display_name="Fiche de B"
     )
-    today = timezone.now().date()
+    # The dashboard's days are the library's (Paris): after 23:00 UTC, today there is
+    # already tomorrow in UTC terms.
+    today = timezone.now().astimezone(network.a.tzinfo).date()
     rows = []
     for days in range(1, 61):  # this period (30 days) and the previous one
         day = today - dt.timedelta(days=days)
