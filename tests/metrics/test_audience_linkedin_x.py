@@ -3,19 +3,17 @@ own accounts and listed colleagues set apart, LinkedIn's reshares all public, an
 list's rate limit that holds back neither the counts nor the account."""
 
 import pytest
-from django.utils import timezone
 
 from metrics.audience import engager_hash
 from metrics.models import Colleague, Engagement, MetricRefresh, MetricSnapshot
 from metrics.refresh import refresh_batch, refresh_sweep
 from networks import linkedin
 from networks import x as xmodule
-from publishing.models import AccountStatus, SocialAccount
+from publishing.models import AccountStatus
 from tests.factories import SocialAccountFactory
 from tests.metrics.conftest import publish_on
 
 pytestmark = pytest.mark.django_db
-X_USER = "1500000000000000001"
 
 
 @pytest.fixture(autouse=True)
@@ -30,33 +28,6 @@ def _apps(monkeypatch, settings, fake_linkedin, fake_x):
     yield
     xmodule.stats._list_budgets.clear()
     linkedin.stats._list_budgets.clear()
-
-
-@pytest.fixture
-def li_account(fake_linkedin, network):
-    return SocialAccount.objects.create(
-        library=network.a,
-        network="linkedin",
-        display_name="Médiathèque de Lille",
-        handle="mediatheque-de-lille",
-        server_url=fake_linkedin.url,
-        remote_id="10001",
-        credentials=fake_linkedin.issue_token(),
-    )
-
-
-@pytest.fixture
-def x_account(fake_x, network):
-    token = fake_x.issue_token()
-    return SocialAccount.objects.create(
-        library=network.a,
-        network="x",
-        display_name="Médiathèque de Lille",
-        handle="@mediatheque_lille",
-        server_url=fake_x.url,
-        remote_id=X_USER,
-        credentials={**token, "expires_at": int(timezone.now().timestamp()) + 7200},
-    )
 
 
 def _refresh(publication, at=None):

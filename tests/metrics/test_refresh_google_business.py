@@ -2,32 +2,13 @@
 clicks stored, and a retired insights method leaving the counts unknown without failing
 the refresh (against the fake)."""
 
-import time
-
 import pytest
 
 from metrics.models import MetricSnapshot
 from metrics.refresh import refresh_batch, refresh_sweep
-from publishing.models import SocialAccount
 from tests.metrics.conftest import publish_on
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def location(fake_google_business, network, settings):
-    settings.GOOGLE_BUSINESS_CLIENT_ID = fake_google_business.config.client_id
-    settings.GOOGLE_BUSINESS_CLIENT_SECRET = fake_google_business.config.client_secret
-    ids = fake_google_business.ids()
-    group = ids["accounts"]["Réseau des médiathèques"]
-    return SocialAccount.objects.create(
-        library=network.a,
-        network="google_business",
-        display_name="Médiathèque de Lille",
-        server_url=fake_google_business.url,
-        remote_id=f"accounts/{group}/locations/{ids['locations']['Médiathèque de Lille']}",
-        credentials={**fake_google_business.issue_token(), "expires_at": time.time() + 3500},
-    )
 
 
 def _refresh_all(publications):

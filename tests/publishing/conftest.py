@@ -16,6 +16,7 @@ from publishing.models import SocialAccount
 from tests.factories import member
 
 BLUESKY_PASSWORD = "abcd-efgh-ijkl-mnop"
+X_USER = "1500000000000000001"  # the fake X's user of the library's account
 
 
 def mastodon_account_on(fake, library) -> SocialAccount:
@@ -141,3 +142,30 @@ def approve(cast, django_capture_on_commit_callbacks):
             return approved_post(cast, accounts, **kwargs)
 
     return _approve
+
+
+@pytest.fixture
+def li_account(fake_linkedin, network):
+    return SocialAccount.objects.create(
+        library=network.a,
+        network="linkedin",
+        display_name="Médiathèque de Lille",
+        handle="mediatheque-de-lille",
+        server_url=fake_linkedin.url,
+        remote_id="10001",
+        credentials=fake_linkedin.issue_token(),
+    )
+
+
+@pytest.fixture
+def x_account(fake_x, network):
+    token = fake_x.issue_token()
+    return SocialAccount.objects.create(
+        library=network.a,
+        network="x",
+        display_name="Médiathèque de Lille",
+        handle="@mediatheque_lille",
+        server_url=fake_x.url,
+        remote_id=X_USER,
+        credentials={**token, "expires_at": int(timezone.now().timestamp()) + 7200},
+    )

@@ -8,13 +8,12 @@ import pytest
 from django.utils import timezone
 
 from networks import linkedin
-from publishing.models import AccountStatus, Publication, PublicationState, SocialAccount
+from publishing.models import AccountStatus, Publication, PublicationState
 from publishing.services import dispatch_due, publication_publish
 from tests.factories import MediaFactory, make_image
 
 pytestmark = pytest.mark.django_db
 S = PublicationState
-X_USER = "1500000000000000001"
 
 
 @pytest.fixture(autouse=True)
@@ -25,33 +24,6 @@ def _apps(monkeypatch, settings, fake_linkedin, fake_x):
     settings.LINKEDIN_OAUTH_URL = fake_linkedin.url
     settings.X_CLIENT_ID = fake_x.config.client_id
     settings.X_CLIENT_SECRET = fake_x.config.client_secret
-
-
-@pytest.fixture
-def li_account(fake_linkedin, network):
-    return SocialAccount.objects.create(
-        library=network.a,
-        network="linkedin",
-        display_name="Médiathèque de Lille",
-        handle="mediatheque-de-lille",
-        server_url=fake_linkedin.url,
-        remote_id="10001",
-        credentials=fake_linkedin.issue_token(),
-    )
-
-
-@pytest.fixture
-def x_account(fake_x, network):
-    token = fake_x.issue_token()
-    return SocialAccount.objects.create(
-        library=network.a,
-        network="x",
-        display_name="Médiathèque de Lille",
-        handle="@mediatheque_lille",
-        server_url=fake_x.url,
-        remote_id=X_USER,
-        credentials={**token, "expires_at": int(timezone.now().timestamp()) + 7200},
-    )
 
 
 def _run(now=None):
